@@ -1,0 +1,1 @@
+"""Smart-city privacy trade-off simulator: world, sensors, privacy controls and assessment (no UI)."""

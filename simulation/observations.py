@@ -17,9 +17,10 @@ Columns of ``ObservationLog.sensors``: sensor (int, the index), name (deployment
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -49,11 +50,13 @@ class ObservationLog:
         records: One row per detection, columns as in the module docstring, sorted by (slot, sensor).
         sensors: One row per device.
         slot_minutes: Length of one slot in minutes.
+        watchlist: Resident ids on the face-recognition watchlist (truth; empty without face recognition).
     """
 
     records: pd.DataFrame
     sensors: pd.DataFrame
     slot_minutes: int
+    watchlist: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
 
     def of_kind(self, kind: str) -> pd.DataFrame:
         """Return the records of one sensor kind."""

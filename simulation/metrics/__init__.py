@@ -1,0 +1,1 @@
+"""Stage 4: service utility and re-identification risk, measured on the released data."""
