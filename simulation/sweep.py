@@ -1,0 +1,161 @@
+"""Sweeps: levers x uncertainties x replicates, on a local process pool or a Dask cluster.
+
+A sweep spec (YAML, see ``scenarios/sweeps/``)::
+
+    base: gdpr_baseline            # a preset name or a scenario file
+    replicates: 2                  # seeds base.seed, base.seed + 1, ...
+    levers:                        # dotted paths into the scenario -> values to try
+      controls.pseudonymisation.rotation: [never, daily, hourly]
+    uncertainties:
+      adversary.known_points: [2, 4]
+    overrides:                     # applied to every run (e.g. a smaller population for a quick sweep)
+      population.residents: 1000
+
+Every combination is run (full factorial). Runs that share stages 1-2 (same world and sensors, only controls or
+adversary differ) are grouped into one task, so the world and the observation log are built once per group.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import Field
+
+from simulation.scenario import ScenarioConfig, StrictModel
+
+Value = str | int | float | bool
+
+
+class SweepSpec(StrictModel):
+    """A sweep: a base scenario, the levers and uncertainties to vary, and replicates."""
+
+    base: str = Field(title="Base scenario", description="A preset name or the path of a scenario file.")
+    replicates: int = Field(1, ge=1, le=1000, title="Replicates (seeds per combination)")
+    levers: dict[str, list[Value]] = Field(default_factory=dict, title="Levers")
+    uncertainties: dict[str, list[Value]] = Field(default_factory=dict, title="Uncertainties")
+    overrides: dict[str, Value] = Field(default_factory=dict, title="Overrides for every run")
+
+
+def set_path(data: dict, path: str, value: Any) -> None:
+    """Set a dotted path (``controls.k_suppression.k``) in a nested dict; list items by index (``sensors.0.x``).
+
+    Raises:
+        KeyError: If a part of the path does not exist (the message names it and lists what exists there).
+    """
+    parts = path.split(".")
+    node: Any = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise KeyError(f"{path}: {'.'.join(parts[:depth]) or 'scenario'} has items 0..{len(node) - 1}")
+            key: Any = int(part)
+        else:
+            if part not in node:
+                where = ".".join(parts[:depth]) or "scenario"
+                raise KeyError(f"{path}: {where} has no field {part!r}; it has: {', '.join(map(str, node))}")
+            key = part
+        if last:
+            node[key] = value
+        else:
+            node = node[key]
+
+
+def apply_settings(base: ScenarioConfig, settings: dict[str, Any]) -> ScenarioConfig:
+    """Return the base scenario with dotted-path settings applied and validated."""
+    data = base.model_dump(mode="json")
+    for path, value in settings.items():
+        set_path(data, path, value)
+    return ScenarioConfig.model_validate(data)
+
+
+def expand(spec: SweepSpec, base: ScenarioConfig) -> list[tuple[dict[str, Any], ScenarioConfig]]:
+    """Return every (settings, scenario) of the full factorial design, replicates included."""
+    names = list(spec.levers) + list(spec.uncertainties)
+    values = list(spec.levers.values()) + list(spec.uncertainties.values())
+    runs = []
+    base = apply_settings(base, spec.overrides)
+    for combination in itertools.product(*values) if names else [()]:
+        settings = dict(zip(names, combination, strict=True))
+        config = apply_settings(base, settings)
+        for replicate in range(spec.replicates):
+            runs.append(({**settings, "replicate": replicate}, config.with_seed(base.seed + replicate)))
+    return runs
+
+
+def _run_group(configs: list[tuple[int, ScenarioConfig]]) -> list[tuple[int, dict]]:
+    """Run scenarios that share stages 1-2, building the world and the log once."""
+    from simulation.pipeline import apply_controls, assess, build_world, observe
+    from simulation.results import results_row
+
+    first = configs[0][1]
+    world = build_world(first)
+    log = observe(world, first)
+    rows = []
+    for index, config in configs:
+        release = apply_controls(world, log, config)
+        assessment = assess(world, log, release, config)
+        rows.append((index, results_row(config, assessment).to_dict()))
+    return rows
+
+
+def run_sweep(spec: SweepSpec, base: ScenarioConfig, executor: Executor | None = None, workers: int = 2,
+              on_done: Callable[[int], None] | None = None) -> pd.DataFrame:
+    """Run a sweep and return one tidy row per run, with the varied settings in front.
+
+    Args:
+        spec: The sweep.
+        base: The base scenario.
+        executor: Any concurrent.futures executor (e.g. ``dask.distributed.Client(addr).get_executor()``);
+            by default a local process pool of ``workers`` processes (1 runs in this process).
+        workers: Size of the default process pool.
+        on_done: Called with the number of runs finished after each group (for a progress bar).
+
+    Returns:
+        The results table, in the order of the design.
+    """
+    from simulation.pipeline import stage_key
+
+    runs = expand(spec, base)
+    groups: dict[str, list[tuple[int, ScenarioConfig]]] = {}
+    for index, (_, config) in enumerate(runs):
+        groups.setdefault(stage_key(config, 2), []).append((index, config))
+    results: dict[int, dict] = {}
+    for rows in _map_groups(list(groups.values()), executor, workers):
+        results.update(rows)
+        if on_done:
+            on_done(len(rows))
+    table = pd.DataFrame([{**runs[i][0], **results[i]} for i in range(len(runs))])
+    return table
+
+
+def _map_groups(groups: list[list[tuple[int, ScenarioConfig]]], executor: Executor | None,
+                workers: int) -> Iterable[list[tuple[int, dict]]]:
+    if executor is not None:
+        yield from executor.map(_run_group, groups)
+    elif workers <= 1 or len(groups) == 1:
+        yield from map(_run_group, groups)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(_run_group, groups)
+
+
+def load_sweep(text: str) -> SweepSpec:
+    """Parse a sweep spec from YAML text (validated; errors name the field and what is allowed)."""
+    from simulation.scenario_io import ScenarioError, readable_problems
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ScenarioError([f"the sweep file is not valid YAML: {error}"]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(["a sweep file must be a mapping with base, levers, uncertainties, replicates"])
+    try:
+        return SweepSpec.model_validate(data)
+    except ValueError as error:
+        raise ScenarioError(readable_problems(error)) from None
