@@ -1,0 +1,254 @@
+"""What every sensor kind shares: placement in zones, sampling slots and the bulk presence scan.
+
+Sensors are plain classes, not Mesa agents. Stage 2 is a pure function of a finished World (see DESIGN.md): a
+device never moves, never acts on the model and never needs the scheduler, so a ``mesa.discrete_space.FixedAgent``
+would only add a model reference and a cell per device. Detection runs in bulk over the (slot, resident) arrays
+through a zone -> device lookup, drawing random numbers only for the residents present in covered zones
+(research/mesa.md: the architecture that reached the speed targets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from simulation.city import City
+from simulation.codes import HOME, NO_RESIDENT, NO_TOKEN
+from simulation.observations import KIND_DTYPE, RECORD_COLUMNS
+from simulation.rng import stream
+from simulation.scenario import SensorBase
+from simulation.world import World
+
+CHUNK_CELLS = 4_000_000
+"""Upper bound on the (slot, resident) cells scanned at once, so 100,000 residents stay within modest memory."""
+
+
+@dataclass(frozen=True)
+class Detections:
+    """A sensor's records as columns, before they get a kind and a device zone.
+
+    Attributes:
+        slot: int32 slot of each record.
+        device: int32 index of the device within its deployment (position in the placed zones).
+        token: int64 identifier captured (NO_TOKEN if none).
+        value: float32 reading (NaN if none).
+        resident: int32 true resident (NO_RESIDENT if none).
+    """
+
+    slot: np.ndarray
+    device: np.ndarray
+    token: np.ndarray
+    value: np.ndarray
+    resident: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.slot)
+
+    def select(self, keep: np.ndarray) -> Detections:
+        """Return the records where ``keep`` (a boolean mask or an index array) selects them."""
+        return Detections(self.slot[keep], self.device[keep], self.token[keep], self.value[keep],
+                          self.resident[keep])
+
+    @staticmethod
+    def build(slot: np.ndarray, device: np.ndarray, token: np.ndarray | int = NO_TOKEN,
+              value: np.ndarray | float = np.nan, resident: np.ndarray | int = NO_RESIDENT) -> Detections:
+        """Return detections with the schema's dtypes; scalars are broadcast to every record."""
+        n = len(slot)
+        return Detections(
+            np.asarray(slot, dtype=np.int32),
+            np.asarray(device, dtype=np.int32),
+            np.broadcast_to(np.asarray(token, dtype=np.int64), (n,)).copy() if np.ndim(token) == 0
+            else np.asarray(token, dtype=np.int64),
+            np.full(n, value, dtype=np.float32) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float32),
+            np.full(n, resident, dtype=np.int32) if np.ndim(resident) == 0
+            else np.asarray(resident, dtype=np.int32),
+        )
+
+    @staticmethod
+    def concat(parts: list[Detections]) -> Detections:
+        """Return the records of every part, in order."""
+        if not parts:
+            return Detections.build(np.empty(0, np.int32), np.empty(0, np.int32))
+        if len(parts) == 1:
+            return parts[0]
+        return Detections(*(np.concatenate([getattr(p, name) for p in parts])
+                            for name in ("slot", "device", "token", "value", "resident")))
+
+    def to_frame(self, kind: str, device_zones: np.ndarray, first_device: int = 0) -> pd.DataFrame:
+        """Return the records in the observation-log schema.
+
+        Args:
+            kind: The sensor kind of every record.
+            device_zones: Zone of each device of the deployment.
+            first_device: Index of the deployment's first device in the log's sensors table.
+        """
+        codes = np.full(len(self), list(KIND_DTYPE.categories).index(kind), dtype=np.int8)
+        frame = pd.DataFrame({
+            "slot": self.slot,
+            "sensor": (self.device + first_device).astype(np.int32),
+            "kind": pd.Categorical.from_codes(codes, dtype=KIND_DTYPE),
+            "zone": np.asarray(device_zones, dtype=np.int32)[self.device],
+            "token": self.token,
+            "value": self.value,
+            "resident": self.resident,
+        })
+        return frame[list(RECORD_COLUMNS)]
+
+
+class Sensor:
+    """A deployment of one sensor kind: its placement, its sampling and what it records.
+
+    Subclasses set ``kind``, may narrow ``eligible_zones`` and implement ``detect``.
+
+    Args:
+        config: The deployment as written in the scenario.
+        seed: The scenario seed, for state shared by every deployment (the watchlist, randomised addresses).
+    """
+
+    kind: ClassVar[str] = ""
+
+    def __init__(self, config: SensorBase, seed: int = 0) -> None:
+        self.config = config
+        self.seed = int(seed)
+
+    @property
+    def name(self) -> str:
+        """The deployment's unique name."""
+        return self.config.name
+
+    def eligible_zones(self, city: City) -> np.ndarray:
+        """Return the zones this kind can stand in (all zones unless a subclass narrows them)."""
+        return np.arange(city.n_zones, dtype=np.int32)
+
+    def place(self, city: City, seed: int) -> np.ndarray:
+        """Return the sorted zones of this deployment's devices (one device per zone).
+
+        The union of a random ``zone_share`` of the eligible zones (drawn from the stream
+        ``("placement", name)``; a larger share keeps every zone of a smaller one), every eligible zone of the named
+        districts, and the explicit zones.
+
+        Args:
+            city: The city.
+            seed: The scenario seed.
+
+        Returns:
+            int32 array of distinct zone ids, ascending.
+
+        Raises:
+            ValueError: A district the city does not have, or a zone id outside the city.
+        """
+        placement = self.config.placement
+        eligible = self.eligible_zones(city)
+        order = stream(seed, "placement", self.name).permutation(eligible)
+        chosen = [order[: int(round(placement.zone_share * len(eligible)))]]
+        if placement.districts:
+            known = city.districts()
+            unknown = sorted(set(placement.districts) - set(known))
+            if unknown:
+                raise ValueError(
+                    f"sensor {self.name!r}: unknown district(s) {', '.join(unknown)}; "
+                    f"this city's districts are: {', '.join(known)}")
+            in_districts = city.zones["district"].isin(placement.districts).to_numpy()
+            chosen.append(eligible[in_districts[eligible]])
+        if placement.zones:
+            zones = np.asarray(placement.zones, dtype=np.int64)
+            outside = sorted(set(zones[(zones < 0) | (zones >= city.n_zones)].tolist()))
+            if outside:
+                raise ValueError(
+                    f"sensor {self.name!r}: zone(s) {', '.join(map(str, outside))} out of range; "
+                    f"this city has zones 0..{city.n_zones - 1}")
+            chosen.append(zones)
+        return np.unique(np.concatenate(chosen)).astype(np.int32)
+
+    def sampling_step(self, world: World) -> int:
+        """Return the number of slots between two samples.
+
+        Raises:
+            ValueError: The sampling interval is not a multiple of the world's slot.
+        """
+        interval = self.config.sampling_interval_minutes
+        if interval % world.slot_minutes:
+            raise ValueError(
+                f"sensor {self.name!r}: sampling_interval_minutes={interval} is not a multiple of the "
+                f"slot length ({world.slot_minutes} minutes)")
+        return interval // world.slot_minutes
+
+    def sampling_slots(self, world: World) -> np.ndarray:
+        """Return the slots in which this deployment records (every ``step``-th slot from slot 0)."""
+        return np.arange(0, world.n_slots, self.sampling_step(world), dtype=np.int32)
+
+    def observe(self, world: World, devices: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+        """Return this deployment's records in the observation-log schema (``sensor`` = device position).
+
+        Args:
+            world: The simulated week.
+            devices: Zones of the deployment's devices, as returned by ``place``.
+            rng: The deployment's own random stream.
+        """
+        return self.detect(world, devices, rng).to_frame(self.kind, devices)
+
+    def detect(self, world: World, devices: np.ndarray, rng: np.random.Generator) -> Detections:
+        """Return this deployment's records as columns (implemented by each kind)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement detect()")
+
+    # ------------------------------------------------------------ helpers shared by the kinds
+
+    def device_lookup(self, world: World, devices: np.ndarray) -> np.ndarray:
+        """Return an int32 array over zones: the device index standing in each zone, -1 where none."""
+        lookup = np.full(world.city.n_zones, -1, dtype=np.int32)
+        lookup[devices] = np.arange(len(devices), dtype=np.int32)
+        return lookup
+
+    def sample_chunks(self, world: World) -> Iterator[tuple[slice, np.ndarray]]:
+        """Yield (row slice of the (slot, resident) arrays, slot numbers) over the sampling slots, in bounded chunks."""
+        step = self.sampling_step(world)
+        rows = max(1, CHUNK_CELLS // max(1, world.n_residents))
+        slots = self.sampling_slots(world)
+        for first in range(0, len(slots), rows):
+            chunk = slots[first: first + rows]
+            yield slice(int(chunk[0]), int(chunk[-1]) + 1, step), chunk
+
+    def thin(self, rng: np.random.Generator, n: int) -> np.ndarray | slice:
+        """Return which of ``n`` candidates are detected, each with the detection probability."""
+        p = self.config.detection_probability
+        if p >= 1.0:
+            return slice(None)
+        return rng.random(n, dtype=np.float32) < np.float32(p)
+
+
+def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carriers: np.ndarray | None = None,
+                       outdoors: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (slot, resident, device) of everyone in a covered zone at the sensor's sampling slots.
+
+    Args:
+        world: The simulated week.
+        sensor: The deployment (gives the sampling slots).
+        lookup: Zone -> device index, -1 where no device stands.
+        carriers: Optional boolean mask over residents: only these can be seen (e.g. phones with Wi-Fi on).
+        outdoors: Leave out residents at home (inside a dwelling, out of a street sensor's view).
+
+    Returns:
+        int32 slot, resident and device arrays, ordered by slot then resident.
+    """
+    n = world.n_residents
+    slots, residents, devices = [], [], []
+    for rows, chunk in sensor.sample_chunks(world):
+        device = lookup[world.zone[rows]]
+        hit = device >= 0
+        if carriers is not None:
+            hit &= carriers[None, :]
+        if outdoors:
+            hit &= world.activity[rows] != HOME
+        flat = np.flatnonzero(hit)
+        row, resident = np.divmod(flat, n)
+        slots.append(chunk[row])
+        residents.append(resident.astype(np.int32))
+        devices.append(device.ravel()[flat])
+    if not slots:
+        empty = np.empty(0, np.int32)
+        return empty, empty, empty
+    return np.concatenate(slots), np.concatenate(residents), np.concatenate(devices)
