@@ -1,0 +1,1 @@
+"""Stage 3: the privacy controls, one file each, applied in the order fixed by :mod:`.pipeline`."""

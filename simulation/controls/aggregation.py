@@ -1,0 +1,139 @@
+"""Aggregation (on release, after generalisation): per (time bin, unit) counts of people and mean readings.
+
+Where it sits: aggregation counts the records **as captured** (after opt-out, pseudonymisation and the face-match
+threshold, before retention deletes old rows), generalised to the released units and bins. A city computes its
+statistics as the data arrive and keeps them after the raw rows are deleted (TfL keeps aggregate Wi-Fi and OD
+counts indefinitely), so retention limits what is exposed, not what is counted. Edge counts join here too.
+
+The count of a cell is:
+- for record datasets: the number of distinct contributors (pseudonyms, which are unique per key epoch and scope)
+  seen in the cell, plus one per record without an identifier (an anonymous camera sighting); for
+  ``people_counter``, whose records already are counts, the sum of those counts;
+- for edge-aggregated kinds: the people counted per sampling instant, summed over the unit's devices and averaged
+  over the instants of the bin (no identifier leaves the device, so distinct people over a bin are unknowable).
+The value of a cell is the mean reading of its records (NaN if none); values are not noised.
+
+Contributions are kept per (cell, contributor) in the state so that differential privacy can bound them before
+counting (see :mod:`simulation.controls.differential_privacy`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows
+from simulation.controls.edge_aggregation import COUNT_IN_VALUE_KINDS
+
+NO_PERSON_KINDS: tuple[str, ...] = ("env_iot",)
+"""Kinds whose counts are numbers of readings, not of people: no noise, no suppression."""
+
+
+def cell_key(time: np.ndarray, unit: np.ndarray, n_units: int) -> np.ndarray:
+    """Return an int64 key per (time, unit); times are in minutes (already binned)."""
+    return time.astype(np.int64) * n_units + unit.astype(np.int64)
+
+
+def contributions(table: Table, kind: str, n_units: int) -> Table:
+    """Return one row per (time, unit, contributor) of a record table, and one per anonymous record.
+
+    Args:
+        table: Generalised working records.
+        kind: Their sensor kind.
+        n_units: Number of released units.
+
+    Returns:
+        A table with columns time, unit, person (contributor code; -1 anonymous) and weight.
+    """
+    identified = table["token"] >= 0
+    if kind in COUNT_IN_VALUE_KINDS:
+        identified = np.zeros(n_rows(table), dtype=bool)
+    _, person = np.unique(table["token"][identified], return_inverse=True)
+    key = cell_key(table["time"][identified], table["unit"][identified], n_units)
+    n_people = int(person.max()) + 1 if len(person) else 1
+    pair = np.unique(key * n_people + person.ravel())
+    anon = ~identified
+    anon_weight = np.ones(int(anon.sum()))
+    if kind in COUNT_IN_VALUE_KINDS:
+        anon_weight = np.nan_to_num(table["value"][anon].astype(np.float64))
+    pair_key = pair // n_people
+    return {
+        "time": np.concatenate([pair_key // n_units, table["time"][anon].astype(np.int64)]),
+        "unit": np.concatenate([(pair_key % n_units), table["unit"][anon].astype(np.int64)]).astype(np.int32),
+        "person": np.concatenate([pair % n_people, np.full(int(anon.sum()), -1, np.int64)]),
+        "weight": np.concatenate([np.ones(len(pair)), anon_weight]),
+    }
+
+
+def edge_contributions(table: Table, bin_minutes: int) -> Table:
+    """Return the contributions of edge counts: people per sampling instant, averaged over the bin's instants."""
+    instants = np.maximum(1, bin_minutes // np.maximum(table["instant_minutes"], 1))
+    return {"time": table["time"].astype(np.int64), "unit": table["unit"].astype(np.int32),
+            "person": np.full(n_rows(table), -1, np.int64), "weight": table["count"] / instants}
+
+
+def count_cells(contrib: Table, n_units: int) -> pd.DataFrame:
+    """Return the count of every cell that has a contribution (columns time, unit, count), sorted."""
+    key = cell_key(contrib["time"], contrib["unit"], n_units)
+    cells, inverse = np.unique(key, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=contrib["weight"], minlength=len(cells))
+    return pd.DataFrame({"time": (cells // n_units).astype(np.int32), "unit": (cells % n_units).astype(np.int32),
+                         "count": counts.astype(np.float64)})
+
+
+def mean_values(time: np.ndarray, unit: np.ndarray, value: np.ndarray, n_units: int) -> pd.DataFrame:
+    """Return the mean non-NaN reading of every cell that has one (columns time, unit, value)."""
+    value = value.astype(np.float64)
+    has = ~np.isnan(value)
+    cells, inverse = np.unique(cell_key(time[has], unit[has], n_units), return_inverse=True)
+    sums = np.bincount(inverse.ravel(), weights=value[has], minlength=len(cells))
+    ns = np.bincount(inverse.ravel(), minlength=len(cells))
+    return pd.DataFrame({"time": (cells // n_units).astype(np.int32), "unit": (cells % n_units).astype(np.int32),
+                         "value": sums / np.maximum(ns, 1)})
+
+
+def with_values(counts: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """Return the count table with the mean reading of each cell (NaN where none)."""
+    if values.empty:
+        return counts.assign(value=np.nan)
+    merged = counts.merge(values, on=["time", "unit"], how="left")
+    return merged[["time", "unit", "count", "value"]].reset_index(drop=True)
+
+
+def concat(tables: list[Table]) -> Table:
+    """Concatenate tables with the same columns."""
+    return {name: np.concatenate([t[name] for t in tables]) for name in tables[0]}
+
+
+class Aggregation(Control):
+    """Records as captured and edge counts turned into per-(time, unit) counts and mean readings."""
+
+    name = "aggregation"
+    stage = "release"
+
+    def apply(self, state: ReleaseState, context: ControlContext) -> tuple[ReleaseState, list[dict]]:
+        """Build contributions, cell values and exact aggregate tables for every kind."""
+        n_units = int(state.units.max()) + 1
+        bin_minutes = state.time_bin_minutes
+        captured = state.captured or {}
+        contrib, values, aggregates, rows = {}, {}, {}, []
+        for kind in sorted(set(captured) | set(state.edge_counts)):
+            parts, value_parts, rows_in = [], [], 0
+            if kind in captured:
+                table = captured[kind]
+                rows_in += n_rows(table)
+                parts.append(contributions(table, kind, n_units))
+                value_parts.append((table["time"], table["unit"], table["value"]))
+            if kind in state.edge_counts:
+                edge = state.edge_counts[kind]
+                rows_in += n_rows(edge)
+                parts.append(edge_contributions(edge, bin_minutes))
+                value_parts.append((edge["time"], edge["unit"], edge["value"]))
+            contrib[kind] = concat(parts)
+            values[kind] = mean_values(*(np.concatenate(column) for column in zip(*value_parts, strict=True)),
+                                       n_units=n_units)
+            aggregates[kind] = with_values(count_cells(contrib[kind], n_units), values[kind])
+            source = "edge counts" if kind in state.edge_counts else "records as captured"
+            rows.append(audit_row(self, kind, rows_in, len(aggregates[kind]),
+                                  f"{len(aggregates[kind])} (time, unit) cells from {source}"))
+        return state.evolve(contributions=contrib, cell_values=values, aggregates=aggregates), rows

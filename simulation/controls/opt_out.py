@@ -1,0 +1,87 @@
+"""Opt-out (at capture): residents who make their devices invisible or keep their data coarse.
+
+- ``device_share``: that share of residents have switched their phone's Wi-Fi/Bluetooth off (TfL's opt-out):
+  their phones are invisible to ``wifi_bt`` sensors, so those records never exist. This is the one place where the
+  true resident of a record is read, because a switched-off phone is a physical fact, not an inference.
+- ``anonymous_card_share``: that share of registered transit cards are unregistered by their holders: the
+  operator's register no longer names them (the ``named`` flag of their taps stays False).
+- ``meter_share``: that share of households let their meter report daily totals only (UK consent tiers): their
+  readings of each day collapse into one record at the start of the day carrying the day's sum.
+
+Who opts out is drawn once per person, device or household from the named streams
+``stream(seed, "control", "opt_out", "device" | "card" | "meter")``: each draws one uniform number per resident
+(phones, cards; in resident order) or per meter (in meter-id order) and opts out those below the share, so a
+larger share opts out a superset.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows, take
+from simulation.rng import stream
+
+
+def _chosen(seed: int, name: str, n: int, share: float) -> np.ndarray:
+    """Return a boolean mask over n items: True for those that opt out."""
+    return stream(seed, "control", "opt_out", name).random(n) < share
+
+
+def _daily_totals(table: Table, opted: np.ndarray) -> Table:
+    """Collapse the opted-out meters' readings into one record per (meter, day)."""
+    keep, fold = take(table, ~opted), take(table, opted)
+    if n_rows(fold) == 0:
+        return table
+    day = fold["time"] // 1440
+    order = np.lexsort((fold["time"], day, fold["token"]))
+    fold = take(fold, order)
+    key_token, key_day = fold["token"], fold["time"] // 1440
+    starts = np.flatnonzero(np.r_[True, (key_token[1:] != key_token[:-1]) | (key_day[1:] != key_day[:-1])])
+    values = np.nan_to_num(fold["value"].astype(np.float64))
+    totals = np.add.reduceat(values, starts).astype(np.float32)
+    daily = take(fold, starts)
+    daily["time"] = key_day[starts] * 1440
+    daily["value"] = totals
+    merged = {name: np.concatenate([keep[name], daily[name]]) for name in table}
+    return take(merged, np.argsort(merged["time"], kind="stable"))
+
+
+class OptOut(Control):
+    """Residents' opt-outs: invisible phones, anonymous cards, daily meter totals."""
+
+    name = "opt_out"
+    stage = "capture"
+
+    def apply(self, state: ReleaseState, context: ControlContext) -> tuple[ReleaseState, list[dict]]:
+        """Drop opted-out phones, unname opted-out cards, fold opted-out meters into daily totals."""
+        settings = context.config.controls.opt_out
+        residents = context.world.residents
+        records, rows = dict(state.records), []
+        if "wifi_bt" in records:
+            table = records["wifi_bt"]
+            invisible = _chosen(context.seed, "device", len(residents), settings.device_share)
+            who = table["resident"]
+            gone = (who >= 0) & invisible[np.clip(who, 0, None)]
+            records["wifi_bt"] = take(table, ~gone)
+            rows.append(audit_row(self, "wifi_bt", n_rows(table), n_rows(records["wifi_bt"]),
+                                  f"{int(invisible.sum())} residents' phones invisible "
+                                  f"(device_share={settings.device_share:g})"))
+        if "transit_card" in records:
+            table = records["transit_card"]
+            registered = residents["card_registered"].to_numpy(bool) & (residents["card"].to_numpy() >= 0)
+            unregistered = registered & _chosen(context.seed, "card", len(residents), settings.anonymous_card_share)
+            named_cards = residents["card"].to_numpy(np.int64)[registered & ~unregistered]
+            named = np.isin(table["token"], named_cards)
+            records["transit_card"] = {**table, "named": named}
+            rows.append(audit_row(self, "transit_card", n_rows(table), n_rows(table),
+                                  f"{int(unregistered.sum())} of {int(registered.sum())} registered cards made "
+                                  f"anonymous; {int(named.sum())} taps by named cards"))
+        if "smart_meter" in records:
+            table = records["smart_meter"]
+            meters = np.unique(residents["meter"].to_numpy(np.int64))
+            meters = meters[meters >= 0]
+            opted_meters = meters[_chosen(context.seed, "meter", len(meters), settings.meter_share)]
+            records["smart_meter"] = _daily_totals(table, np.isin(table["token"], opted_meters))
+            rows.append(audit_row(self, "smart_meter", n_rows(table), n_rows(records["smart_meter"]),
+                                  f"{len(opted_meters)} of {len(meters)} households report daily totals only"))
+        return state.evolve(records=records), rows

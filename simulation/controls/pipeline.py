@@ -1,0 +1,138 @@
+"""Stage 3, the release: the privacy controls in their fixed order, from the observation log to the Release.
+
+| order | control | stage | what it does |
+|---|---|---|---|
+| 1 | opt_out | capture | opted-out phones never seen; opted-out cards unnamed; opted-out meters daily |
+| 2 | edge_aggregation | capture | listed kinds send counts per device and slot; no record exists |
+| 3 | pseudonymisation | capture | identifiers -> keyed BLAKE2; key rotates never/daily/hourly; city or sensor scope |
+| 4 | face_recognition | capture | faces >= threshold are alerts and keep the template; others deleted at once |
+| - | (snapshot) | capture | records as captured kept aside: the source of the aggregates |
+| 5 | retention | storage | records older than the dataset's retention at the horizon's end deleted |
+| 6 | access | storage | which parties may read, and so join, which record datasets |
+| 7 | generalisation | release | zones -> blocks, times -> bins (records, captured records, edge counts) |
+| 8 | aggregation | release | per (time bin, unit): distinct pseudonyms and mean reading |
+| 9 | differential_privacy | release | m cells per pseudonym; Laplace(m/epsilon) on every domain cell |
+| 10 | k_suppression | release | cells whose (noisy) count is below k removed |
+| 11 | release | release | "aggregates": every record dataset dropped |
+
+Why this order:
+- Opt-out comes first, before edge aggregation: a phone with Wi-Fi off is physically invisible, to an edge counter
+  as to anything else (this is the one place the truth is read, see :mod:`.opt_out`).
+- Everything at capture happens before anything is stored: the stored and shared data never held raw identifiers
+  when pseudonymisation is on, nor non-matching face templates.
+- Aggregates are computed from the records as captured, before retention: a city computes statistics as data
+  arrive and keeps them after the raw rows are deleted. Retention therefore limits exposure, not counting.
+- Generalisation precedes aggregation so every table shares the released units and bins.
+- Differential privacy precedes k-suppression: thresholding the noisy counts (as Google's releases do) keeps the
+  threshold from revealing small true counts, and a larger k then always suppresses a superset of cells.
+- The release level comes last so that every control's audit shows what it did even when records are not shared.
+
+Each control appends audit rows (``simulation.release.AUDIT_COLUMNS``), numbered by the order above. Record
+datasets mark whether each record names a person (``named``); ``Release.identified`` lists the datasets where some
+record does (raw plates, raw registered cards, face-recognition alerts).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulation.controls.access import Access
+from simulation.controls.aggregation import Aggregation
+from simulation.controls.base import Control, ControlContext, ReleaseState, Table, n_rows
+from simulation.controls.differential_privacy import DifferentialPrivacy
+from simulation.controls.edge_aggregation import EdgeAggregation
+from simulation.controls.face_recognition import FaceRecognition
+from simulation.controls.generalisation import Generalisation
+from simulation.controls.k_suppression import KSuppression
+from simulation.controls.opt_out import OptOut
+from simulation.controls.pseudonymisation import Pseudonymisation
+from simulation.controls.release_level import ReleaseLevel
+from simulation.controls.retention import Retention
+from simulation.observations import ObservationLog
+from simulation.release import AUDIT_COLUMNS, Release
+from simulation.scenario import SENSOR_KINDS, ScenarioConfig
+from simulation.world import World
+
+CONTROLS: tuple[Control, ...] = (
+    OptOut(), EdgeAggregation(), Pseudonymisation(), FaceRecognition(), Retention(), Access(), Generalisation(),
+    Aggregation(), DifferentialPrivacy(), KSuppression(), ReleaseLevel(),
+)
+"""Every control, in the order they are applied."""
+RELEASED_RECORD_COLUMNS: tuple[str, ...] = ("time", "unit", "pseudonym", "value", "epoch", "named")
+
+
+def initial_records(log: ObservationLog) -> dict[str, Table]:
+    """Split the observation log into working record tables, one per sensor kind that has a device."""
+    frame = log.records
+    kinds = [kind for kind in SENSOR_KINDS if kind in set(log.sensors["kind"].astype(str))]
+    codes = pd.Categorical(frame["kind"].astype(str), categories=list(SENSOR_KINDS)).codes
+    slot = frame["slot"].to_numpy(np.int64)
+    zone = frame["zone"].to_numpy(np.int32)
+    columns = {
+        "time": slot * log.slot_minutes, "sensor": frame["sensor"].to_numpy(np.int32), "zone": zone, "unit": zone,
+        "token": frame["token"].to_numpy(np.int64), "value": frame["value"].to_numpy(np.float32),
+        "resident": frame["resident"].to_numpy(np.int32), "epoch": np.zeros(len(frame), np.int32),
+        "named": np.zeros(len(frame), dtype=bool),
+    }
+    return {kind: {name: col[codes == SENSOR_KINDS.index(kind)] for name, col in columns.items()}
+            for kind in kinds}
+
+
+def make_context(world: World, log: ObservationLog, config: ScenarioConfig) -> ControlContext:
+    """Return what the controls may read besides the state."""
+    sensors = log.sensors
+    n_devices = int(sensors["sensor"].max()) + 1 if len(sensors) else 0
+    names = np.empty(n_devices, dtype=object)
+    names[sensors["sensor"].to_numpy(np.int64)] = sensors["name"].astype(str).to_numpy()
+    interval = {s.name: s.sampling_interval_minutes for s in config.sensors}
+    sampling = np.array([interval.get(str(name), log.slot_minutes) for name in names], dtype=np.int64)
+    return ControlContext(world=world, log=log, config=config, horizon_minutes=config.world.days * 1440,
+                          sampling_minutes=sampling, sensor_names=names)
+
+
+def run_controls(world: World, log: ObservationLog, config: ScenarioConfig) -> ReleaseState:
+    """Apply every control in order and return the final working state (with its audit)."""
+    context = make_context(world, log, config)
+    state = ReleaseState(records=initial_records(log), units=np.arange(world.city.n_zones, dtype=np.int32),
+                         time_bin_minutes=log.slot_minutes)
+    audit: list[dict] = []
+    for order, control in enumerate(CONTROLS, start=1):
+        if control.stage != "capture" and state.captured is None:
+            state = state.evolve(captured=dict(state.records))
+        state, rows = control.apply(state, context)
+        audit += [{**row, "order": order} for row in rows]
+    return state.evolve(audit=tuple(audit))
+
+
+def to_release(state: ReleaseState, horizon_minutes: int) -> Release:
+    """Convert the final working state to the stage-3 output."""
+    records = {
+        kind: pd.DataFrame({
+            "time": table["time"].astype(np.int32), "unit": table["unit"].astype(np.int32),
+            "pseudonym": table["token"].astype(np.int64), "value": table["value"].astype(np.float32),
+            "epoch": table["epoch"].astype(np.int32), "named": table["named"].astype(bool),
+        })
+        for kind, table in state.records.items()
+    }
+    truth = {kind: table["resident"].astype(np.int32) for kind, table in state.records.items()}
+    identified = {kind for kind, table in state.records.items() if n_rows(table) and table["named"].any()}
+    audit = pd.DataFrame(list(state.audit), columns=list(AUDIT_COLUMNS))
+    return Release(records=records, record_truth=truth, aggregates=dict(state.aggregates), identified=identified,
+                   readable={party: list(kinds) for party, kinds in state.readable.items()}, units=state.units,
+                   time_bin_minutes=state.time_bin_minutes, horizon_minutes=horizon_minutes, audit=audit)
+
+
+def apply_controls(world: World, log: ObservationLog, config: ScenarioConfig) -> Release:
+    """Stage 3: apply the privacy controls of ``config`` to the observation log.
+
+    Args:
+        world: Stage 1 output; only the city, the operator's registers (cards, meters, plates) and, for physical
+            opt-out, which resident carries each phone are read.
+        log: Stage 2 output.
+        config: The scenario (``config.controls`` and the seed).
+
+    Returns:
+        The datasets as kept and shared, with the audit of every control.
+    """
+    return to_release(run_controls(world, log, config), config.world.days * 1440)
