@@ -6,12 +6,22 @@ Record-level datasets (``Release.records``), one frame per sensor kind, columns:
     pseudonym (int64): the identifier as released (raw token, or its keyed hash); -1 if none.
     value (float32): the reading, NaN if none.
     epoch (int32): the key epoch of the pseudonym (0 if keys never rotate).
+    named (bool): the record names a person by itself: a raw plate (pseudonymisation off; the keeper is
+        registered), a raw card registered to its holder (pseudonymisation off, holder not opted out), or a
+        face-recognition alert (a face at or above the match threshold, named as the watchlist person it matched,
+        rightly or not). Pseudonyms, anonymous cards and deleted templates are never named.
 The true resident of each released record is kept apart, in ``record_truth[kind]`` (an int32 array aligned
 with the rows), for scoring only.
 
 Aggregate datasets (``Release.aggregates``), one frame per sensor kind, columns:
     time (int32), unit (int32), count (float64: people counted, possibly noisy) and, for kinds with readings,
     value (float64: the mean reading of the cell, NaN if none).
+    ``count`` is the number of distinct pseudonyms seen in the cell (one per record without identifier; for
+    people_counter the sum of its counts; for edge-aggregated kinds the people counted per sampling instant,
+    averaged over the bin; for env_iot the number of readings). Aggregates are computed from the records as
+    captured, before retention. With differential privacy on, every (time bin, unit with a sensor of the kind)
+    cell is released with Laplace noise of scale ``max_contributions / epsilon`` (counts may be negative), then
+    cells below k are removed. Method: ``simulation.controls.pipeline``.
 
 ``identified`` names the record datasets whose pseudonym is a direct identifier (a raw plate, a named card, a
 face template): linking a trace to one of these names a person.
