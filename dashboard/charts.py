@@ -1,0 +1,203 @@
+"""Pure chart builders: tidy DataFrame in, plotly ``go.Figure`` out.
+
+No Streamlit here, and ``go.*`` rather than ``plotly.express`` (about 3 ms against 40 ms a figure, which matters
+with many sessions). The frames each builder expects are described in its docstring; :mod:`dashboard.frames`
+makes them from simulation results.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.labels import (
+    FALLBACK_COLOUR,
+    LAND_USE_COLOURS,
+    ROLE_STYLE,
+    SCENARIO_COLOURS,
+    SENSOR_LABELS,
+    SENSOR_STYLE,
+    pretty,
+)
+
+FONT = {"size": 15}
+ROLE_NAMES = {"preset": "Presets", "session": "Run in this session", "current": "Current scenario"}
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    fig.update_layout(title={"text": title, "font": {"size": 19}}, font=FONT, height=height,
+                      margin={"l": 10, "r": 10, "t": 60, "b": 10}, template="plotly_white",
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
+    return fig
+
+
+def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) -> go.Figure:
+    """Scatter of service utility against privacy risk.
+
+    Args:
+        points: One row per scenario with columns ``label``, ``role`` ("preset", "session" or "current"),
+            ``utility`` and ``risk`` (0-1) and ``hover`` (what the point is; the label is used if absent).
+        frontier: The Pareto frontier (columns ``utility``, ``risk``), drawn as a step line; none if empty.
+
+    Returns:
+        The figure: risk on x (lower is better), utility on y (higher is better), one trace per role.
+    """
+    fig = go.Figure()
+    if frontier is not None and len(frontier) > 0:
+        ordered = frontier.sort_values("risk")
+        fig.add_trace(go.Scatter(x=ordered["risk"], y=ordered["utility"], mode="lines", name="Best trade-offs so far",
+                                 line={"color": "#009E73", "width": 2, "dash": "dash", "shape": "hv"},
+                                 hoverinfo="skip"))
+    for role in ("preset", "session", "current"):
+        rows = points[points["role"] == role]
+        if rows.empty:
+            continue
+        colour, symbol, size = ROLE_STYLE[role]
+        hover = rows["hover"] if "hover" in rows else rows["label"]
+        fig.add_trace(go.Scatter(
+            x=rows["risk"], y=rows["utility"], mode="markers+text" if role != "session" else "markers",
+            name=ROLE_NAMES[role], text=rows["label"], textposition="top center", hovertext=hover,
+            hovertemplate="%{hovertext}<br>utility %{y:.2f}, risk %{x:.2f}<extra></extra>",
+            marker={"color": colour, "symbol": symbol, "size": size, "line": {"width": 1.5, "color": colour}}))
+    fig.update_xaxes(title="Privacy risk (0 none, 1 everyone exposed) - lower is better", range=[-0.03, 1.03])
+    fig.update_yaxes(title="Service utility (1 perfect) - higher is better", range=[-0.03, 1.08])
+    return _layout(fig, "Utility against risk", height=480)
+
+
+def bars_figure(frame: pd.DataFrame, title: str, value_title: str, value_range: tuple[float, float] | None = (0, 1),
+                ) -> go.Figure:
+    """Grouped horizontal bars: one bar per (label, scenario).
+
+    Args:
+        frame: Columns ``label`` (the category), ``scenario`` (the group) and ``value``.
+        title: Chart title.
+        value_title: Title of the value axis.
+        value_range: Fixed value-axis range, or None to fit the data.
+
+    Returns:
+        The figure, one trace per scenario in order of first appearance.
+    """
+    fig = go.Figure()
+    categories = list(dict.fromkeys(frame["label"]))
+    for i, (scenario, rows) in enumerate(frame.groupby("scenario", sort=False)):
+        fig.add_trace(go.Bar(y=rows["label"], x=rows["value"], name=str(scenario), orientation="h",
+                             marker_color=SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)],
+                             text=[f"{v:.2f}" for v in rows["value"]], textposition="auto",
+                             hovertemplate="%{y}: %{x:.3f}<extra>" + str(scenario) + "</extra>"))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(categoryorder="array", categoryarray=categories[::-1], automargin=True)
+    fig.update_xaxes(title=value_title, range=list(value_range) if value_range else None)
+    n_bars = len(categories) * max(1, frame["scenario"].nunique())
+    return _layout(fig, title, height=max(300, 120 + 28 * n_bars))
+
+
+def _grid_axes(fig: go.Figure, width: int, height: int) -> None:
+    fig.update_xaxes(range=[-0.5, width - 0.5], showgrid=False, zeroline=False, title="x (zone)", constrain="domain")
+    fig.update_yaxes(range=[height - 0.5, -0.5], showgrid=False, zeroline=False, title="y (zone)",
+                     scaleanchor="x", scaleratio=1, constrain="domain")
+
+
+def land_use_heatmap(zones: pd.DataFrame) -> go.Heatmap:
+    """Return a heatmap trace of the zones coloured by land use, with a colour bar naming each use.
+
+    Args:
+        zones: Columns ``x``, ``y``, ``land_use`` and ``district``; one row per zone.
+    """
+    uses = list(dict.fromkeys(sorted(zones["land_use"].unique(), key=lambda u: list(LAND_USE_COLOURS).index(u)
+                                     if u in LAND_USE_COLOURS else len(LAND_USE_COLOURS))))
+    code = {use: i for i, use in enumerate(uses)}
+    width, height = int(zones["x"].max()) + 1, int(zones["y"].max()) + 1
+    z = np.full((height, width), np.nan)
+    text = np.full((height, width), "", dtype=object)
+    for row in zones.itertuples():
+        z[row.y, row.x] = code[row.land_use]
+        text[row.y, row.x] = f"zone {row.Index}: {pretty(row.land_use)}<br>district {row.district}"
+    n = len(uses)
+    scale = []
+    for i, use in enumerate(uses):
+        colour = LAND_USE_COLOURS.get(use, FALLBACK_COLOUR)
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    return go.Heatmap(z=z, text=text, hoverinfo="text", colorscale=scale, zmin=-0.5, zmax=n - 0.5, xgap=1, ygap=1,
+                      name="land use", showscale=True,
+                      colorbar={"tickvals": list(range(n)), "ticktext": [pretty(u) for u in uses],
+                                "title": {"text": "Land use"}, "x": 1.02, "len": 1.0, "thickness": 14})
+
+
+def city_map_figure(zones: pd.DataFrame, sensors: pd.DataFrame) -> go.Figure:
+    """Map of the city: zones coloured by land use, one marker per sensor, kinds told apart by colour and shape.
+
+    Args:
+        zones: One row per zone (index = zone id) with ``x``, ``y``, ``land_use``, ``district``.
+        sensors: One row per device with ``zone``, ``kind`` and ``name``.
+
+    Returns:
+        The figure. Devices of different kinds in one zone are spread around the zone's centre.
+    """
+    fig = go.Figure(land_use_heatmap(zones))
+    kinds = list(SENSOR_STYLE)
+    for i, kind in enumerate(kinds):
+        rows = sensors[sensors["kind"] == kind]
+        if rows.empty:
+            continue
+        where = zones.loc[rows["zone"].to_numpy(), ["x", "y"]].to_numpy(dtype=float)
+        angle = 2 * np.pi * i / len(kinds)
+        colour, symbol = SENSOR_STYLE[kind]
+        fig.add_trace(go.Scatter(
+            x=where[:, 0] + 0.27 * np.cos(angle), y=where[:, 1] + 0.27 * np.sin(angle), mode="markers",
+            name=f"{SENSOR_LABELS.get(kind, kind)} ({len(rows)})",
+            marker={"color": colour, "symbol": symbol, "size": 8, "line": {"width": 1, "color": "white"}},
+            hovertext=[f"{SENSOR_LABELS.get(kind, kind)} '{name}' in zone {zone}"
+                       for name, zone in zip(rows["name"], rows["zone"], strict=True)],
+            hoverinfo="text"))
+    _grid_axes(fig, int(zones["x"].max()) + 1, int(zones["y"].max()) + 1)
+    fig = _layout(fig, "Land use and sensors", height=640)
+    fig.update_layout(legend={"orientation": "h", "y": -0.02, "yanchor": "top"})
+    return fig
+
+
+def population_figure(population: pd.DataFrame) -> go.Figure:
+    """Animated map of where people are, hour by hour, with a time slider and a play button.
+
+    Args:
+        population: Columns ``hour`` (0-23), ``x``, ``y`` and ``people`` (mean residents present).
+
+    Returns:
+        The figure, one animation frame per hour, a shared colour range.
+    """
+    width, height = int(population["x"].max()) + 1, int(population["y"].max()) + 1
+    hours = sorted(population["hour"].unique())
+    zmax = float(population["people"].max()) or 1.0
+
+    def grid(hour: int) -> np.ndarray:
+        z = np.zeros((height, width))
+        rows = population[population["hour"] == hour]
+        z[rows["y"].to_numpy(), rows["x"].to_numpy()] = rows["people"].to_numpy()
+        return z
+
+    def heat(hour: int) -> go.Heatmap:
+        return go.Heatmap(z=grid(hour), zmin=0, zmax=zmax, colorscale="YlOrRd", xgap=1, ygap=1,
+                          colorbar={"title": {"text": "People"}}, hovertemplate="x %{x}, y %{y}: %{z:.0f} people"
+                          "<extra></extra>")
+
+    fig = go.Figure(heat(hours[0]), frames=[go.Frame(data=[heat(h)], name=str(h)) for h in hours])
+    steps = [{"label": f"{h:02d}:00", "method": "animate",
+              "args": [[str(h)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+                                  "transition": {"duration": 0}}]} for h in hours]
+    play = {"label": "Play", "method": "animate",
+            "args": [None, {"frame": {"duration": 600, "redraw": True}, "fromcurrent": True,
+                            "transition": {"duration": 0}}]}
+    pause = {"label": "Pause", "method": "animate",
+             "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]}
+    fig.update_layout(
+        updatemenus=[{"type": "buttons", "direction": "left", "buttons": [play, pause], "x": 0, "y": -0.08,
+                      "xanchor": "left", "yanchor": "top", "showactive": False}],
+        sliders=[{"steps": steps, "active": 0, "x": 0.18, "len": 0.82, "y": -0.05, "yanchor": "top",
+                  "currentvalue": {"prefix": "Time of day: ", "font": {"size": 16}}}])
+    _grid_axes(fig, width, height)
+    return _layout(fig, "Where people are, hour by hour (mean over the simulated days)", height=680)
+
+
+def figure_html(fig: go.Figure) -> str:
+    """Return the figure as a standalone HTML page that works offline (plotly.js embedded)."""
+    return fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False})

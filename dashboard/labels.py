@@ -1,0 +1,88 @@
+"""Plain-language names for outcomes, services, sensor kinds and land uses, and the colours charts give them."""
+
+from __future__ import annotations
+
+UTILITY_LABELS: dict[str, str] = {
+    "utility_crowd": "Crowd levels",
+    "utility_transit": "Transit planning",
+    "utility_traffic": "Road traffic",
+    "utility_energy": "Energy demand",
+    "utility_public_safety": "Public safety",
+    "utility_environment": "Environment",
+}
+RISK_LABELS: dict[str, str] = {
+    "risk_unicity": "Singled out by known points",
+    "risk_reidentification": "Re-identified from home and work",
+    "risk_tracking": "Time tracked",
+    "risk_linkage": "Linked to a named dataset",
+    "risk_sensitive_inference": "Sensitive visits exposed",
+    "risk_exposure": "Breach exposure",
+}
+HEADLINE_LABELS: dict[str, str] = {
+    "utility_overall": "Service utility",
+    "risk_overall": "Privacy risk",
+    "risk_face_false_alerts_per_10k": "False face alerts per 10,000 faces",
+}
+OUTCOME_LABELS: dict[str, str] = {**UTILITY_LABELS, **RISK_LABELS, **HEADLINE_LABELS}
+
+SENSOR_LABELS: dict[str, str] = {
+    "cctv": "CCTV camera",
+    "wifi_bt": "Wi-Fi/Bluetooth counter",
+    "anpr": "Number-plate reader",
+    "transit_card": "Transit card reader",
+    "smart_meter": "Smart meter",
+    "people_counter": "People counter",
+    "env_iot": "Air/noise sensor",
+}
+SENSOR_RECORDS: dict[str, str] = {
+    "cctv": "people in view; with live facial recognition a face template matched against a watchlist",
+    "wifi_bt": "the device address of every phone with Wi-Fi or Bluetooth on",
+    "anpr": "the number plate of every passing car (registered keeper)",
+    "transit_card": "the card number of every tap (named if the card is registered)",
+    "smart_meter": "household electricity use per interval, which follows who is at home",
+    "people_counter": "a count of people crossing a line, no identifier",
+    "env_iot": "air quality and noise readings, no identifier",
+}
+SENSOR_STYLE: dict[str, tuple[str, str]] = {
+    "cctv": ("#000000", "circle"),
+    "wifi_bt": ("#0072B2", "diamond"),
+    "anpr": ("#D55E00", "square"),
+    "transit_card": ("#009E73", "triangle-up"),
+    "smart_meter": ("#CC79A7", "cross"),
+    "people_counter": ("#E69F00", "star"),
+    "env_iot": ("#56B4E9", "x"),
+}
+"""Colour (Okabe-Ito, readable with colour-blindness) and marker symbol of each sensor kind."""
+
+LAND_USE_COLOURS: dict[str, str] = {
+    "residential_low": "#f6e8c3",
+    "residential_mid": "#e9c46a",
+    "residential_high": "#c99527",
+    "office": "#8da0cb",
+    "retail": "#f4a582",
+    "school": "#a6dcef",
+    "clinic": "#d6a4b4",
+    "hospital": "#b2182b",
+    "worship": "#9e7bb5",
+    "park": "#8fd19e",
+    "nightlife": "#f781bf",
+    "industrial": "#bababa",
+}
+FALLBACK_COLOUR = "#dddddd"
+
+ROLE_STYLE: dict[str, tuple[str, str, int]] = {
+    "preset": ("#7f7f7f", "circle", 12),
+    "session": ("#56B4E9", "circle-open", 11),
+    "current": ("#D55E00", "star", 20),
+}
+"""Colour, symbol and size of each kind of point on the trade-off chart."""
+
+SCENARIO_COLOURS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+
+
+def pretty(name: str) -> str:
+    """Return the plain-language label of an outcome, sensor kind or code name (snake_case as words if unknown)."""
+    for table in (OUTCOME_LABELS, SENSOR_LABELS):
+        if name in table:
+            return table[name]
+    return name.replace("_", " ").capitalize()

@@ -1,0 +1,221 @@
+"""Controls generated from the scenario schema: titles, ranges, choices and help come from pydantic Field metadata.
+
+:func:`describe_field` turns one model field into a :class:`FieldSpec` (pure, unit-tested); :func:`model_inputs`
+renders a whole section of the scenario as Streamlit widgets and returns the values in the scenario's own nested
+shape, so the caller rebuilds a :class:`~simulation.scenario.ScenarioConfig` from them and lets pydantic validate.
+"""
+
+from __future__ import annotations
+
+import math
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import annotated_types
+import streamlit as st
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from dashboard.labels import pretty
+
+WidgetKind = Literal["toggle", "choice", "slider", "number", "multichoice", "number_map", "choice_map", "model",
+                     "skip"]
+SLIDER_MAX_STEPS = 2000
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one scenario field is shown.
+
+    Attributes:
+        name: Field name.
+        kind: Widget kind.
+        label: Title from the schema (the field name as words if it has none).
+        help: Description from the schema.
+        minimum: Lowest allowed value (numbers).
+        maximum: Highest allowed value (numbers).
+        step: Widget step (numbers).
+        is_int: The number is an integer.
+        options: Allowed choices (choices, multichoices, map keys).
+        value_options: Allowed choices of a map's values (choice maps).
+    """
+
+    name: str
+    kind: WidgetKind
+    label: str
+    help: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+    is_int: bool = False
+    options: tuple[Any, ...] = ()
+    value_options: tuple[Any, ...] = ()
+
+
+def _bounds(metadata: list[Any]) -> tuple[float | None, float | None, bool]:
+    low = high = None
+    exclusive_low = False
+    for item in metadata:
+        if isinstance(item, annotated_types.Ge):
+            low = float(item.ge)
+        elif isinstance(item, annotated_types.Gt):
+            low, exclusive_low = float(item.gt), True
+        elif isinstance(item, annotated_types.Le):
+            high = float(item.le)
+        elif isinstance(item, annotated_types.Lt):
+            high = float(item.lt)
+        elif isinstance(item, FieldInfo):
+            inner_low, inner_high, inner_exclusive = _bounds(item.metadata)
+            low, high = inner_low if inner_low is not None else low, inner_high if inner_high is not None else high
+            exclusive_low = exclusive_low or inner_exclusive
+    return low, high, exclusive_low
+
+
+def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
+    """Return the bare type of an Annotated[...] and its metadata."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        base, *metadata = typing.get_args(annotation)
+        return base, metadata
+    return annotation, []
+
+
+def _is_literal(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is Literal
+
+
+def _number_step(low: float, high: float, is_int: bool) -> float:
+    if is_int:
+        return 1
+    span = high - low
+    if span <= 1.0 + 1e-9:
+        return 0.01
+    return 10.0 ** math.floor(math.log10(span)) / 100
+
+
+def describe_field(name: str, info: FieldInfo) -> FieldSpec:
+    """Return how a scenario field is shown, from its annotation and Field metadata.
+
+    Args:
+        name: The field's name.
+        info: Its pydantic FieldInfo.
+
+    Returns:
+        The spec; kind "skip" for fields the form does not edit (free text, id lists, unions).
+    """
+    label = info.title or name.replace("_", " ").capitalize()
+    common = {"name": name, "label": label, "help": info.description}
+    annotation, extra = _unwrap(info.annotation)
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return FieldSpec(kind="model", **common)
+    if annotation is bool:
+        return FieldSpec(kind="toggle", **common)
+    if _is_literal(annotation):
+        return FieldSpec(kind="choice", options=args, **common)
+    if annotation in (int, float):
+        low, high, exclusive = _bounds([*info.metadata, *extra])
+        is_int = annotation is int
+        if low is None or high is None:
+            return FieldSpec(kind="number", minimum=low, maximum=high, is_int=is_int,
+                             step=1 if is_int else 0.1, **common)
+        step = _number_step(low, high, is_int)
+        if exclusive:
+            low += step
+        kind = "slider" if (high - low) / step <= SLIDER_MAX_STEPS else "number"
+        return FieldSpec(kind=kind, minimum=low, maximum=high, step=step, is_int=is_int, **common)
+    if origin is list and args and _is_literal(_unwrap(args[0])[0]):
+        return FieldSpec(kind="multichoice", options=typing.get_args(_unwrap(args[0])[0]), **common)
+    if origin is dict and len(args) == 2 and _is_literal(args[0]):
+        value_type, value_meta = _unwrap(args[1])
+        if value_type in (int, float):
+            low, high, _ = _bounds(value_meta)
+            return FieldSpec(kind="number_map", options=typing.get_args(args[0]), minimum=low, maximum=high,
+                             step=1.0, is_int=value_type is int, **common)
+        if typing.get_origin(value_type) is list and _is_literal(typing.get_args(value_type)[0]):
+            return FieldSpec(kind="choice_map", options=typing.get_args(args[0]),
+                             value_options=typing.get_args(typing.get_args(value_type)[0]), **common)
+    return FieldSpec(kind="skip", **common)
+
+
+def _number(spec: FieldSpec, value: float, key: str) -> float:
+    cast = int if spec.is_int else float
+    kwargs = {"min_value": cast(spec.minimum) if spec.minimum is not None else None,
+              "max_value": cast(spec.maximum) if spec.maximum is not None else None,
+              "step": cast(spec.step) if spec.step else None}
+    if spec.kind == "slider":
+        return st.slider(spec.label, value=cast(value), help=spec.help, key=key, **kwargs)
+    return st.number_input(spec.label, value=cast(value), help=spec.help, key=key, **kwargs)
+
+
+def render_field(spec: FieldSpec, value: Any, key: str) -> Any:
+    """Show one widget for a field and return its value (the current value for skipped fields).
+
+    Args:
+        spec: From :func:`describe_field`.
+        value: The field's current value (the widget's initial value).
+        key: A unique widget key.
+    """
+    if spec.kind == "toggle":
+        return st.toggle(spec.label, value=bool(value), help=spec.help, key=key)
+    if spec.kind == "choice":
+        options = list(spec.options)
+        return st.selectbox(spec.label, options, index=options.index(value) if value in options else 0,
+                            help=spec.help, key=key, format_func=lambda v: pretty(str(v)) if isinstance(v, str)
+                            else str(v))
+    if spec.kind in ("slider", "number"):
+        return _number(spec, value, key)
+    if spec.kind == "multichoice":
+        return st.multiselect(spec.label, list(spec.options), default=[v for v in value if v in spec.options],
+                              help=spec.help, key=key, format_func=pretty)
+    if spec.kind == "number_map":
+        st.markdown(f"**{spec.label}**", help=spec.help)
+        columns = st.columns(2)
+        result = {}
+        for i, option in enumerate(spec.options):
+            item = FieldSpec(name=str(option), kind="number", label=pretty(str(option)), minimum=spec.minimum,
+                             maximum=spec.maximum, step=spec.step, is_int=spec.is_int)
+            with columns[i % 2]:
+                result[option] = _number(item, value.get(option, 0.0) if option not in value else value[option],
+                                         f"{key}.{option}")
+        return result
+    if spec.kind == "choice_map":
+        st.markdown(f"**{spec.label}**", help=spec.help)
+        return {option: st.multiselect(pretty(str(option)), list(spec.value_options),
+                                       default=[v for v in value.get(option, []) if v in spec.value_options],
+                                       key=f"{key}.{option}", format_func=pretty)
+                for option in spec.options}
+    return value
+
+
+def model_inputs(model: BaseModel, key: str, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Show a widget for every editable field of a scenario section, nested sections as sub-headings.
+
+    Args:
+        model: The section's current value.
+        key: Prefix of the widget keys (unique per section and per loaded scenario).
+        skip: Field names left out (kept at their current value).
+
+    Returns:
+        The section's values, in the nested shape of ``model.model_dump()``.
+    """
+    values = model.model_dump()
+    for name, info in type(model).model_fields.items():
+        if name in skip:
+            continue
+        spec = describe_field(name, info)
+        current = getattr(model, name)
+        if spec.kind == "model":
+            title = info.title or pretty(name)
+            doc = (type(current).__doc__ or "").strip().splitlines()[0]
+            st.markdown(f"**{title}**", help=doc or None)
+            values[name] = model_inputs(current, f"{key}.{name}")
+        elif spec.kind != "skip":
+            values[name] = render_field(spec, current, f"{key}.{name}")
+    return values
+
+
+def section_title(model: BaseModel, name: str) -> tuple[str, str]:
+    """Return a section's title (its field name as words) and its one-line description (the class docstring)."""
+    doc = (type(model).__doc__ or "").strip().splitlines()
+    return pretty(name), doc[0] if doc else ""

@@ -1,0 +1,103 @@
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import charts
+from dashboard.frames import pareto_front
+
+
+def _points() -> pd.DataFrame:
+    return pd.DataFrame({
+        "label": ["gdpr_baseline", "surveillance", "mine", "run 2"],
+        "role": ["preset", "preset", "current", "session"],
+        "utility": [0.6, 0.9, 0.7, 0.5],
+        "risk": [0.3, 0.8, 0.2, 0.4],
+        "hover": ["Preset: GDPR baseline", "Preset: heavy surveillance", "Your scenario", "Run 2 of this session"],
+    })
+
+
+def test_tradeoff_has_one_trace_per_role_and_the_frontier_first():
+    points = _points()
+    fig = charts.tradeoff_figure(points, pareto_front(points))
+    names = [trace.name for trace in fig.data]
+    assert names == ["Best trade-offs so far", "Presets", "Run in this session", "Current scenario"]
+    presets = fig.data[1]
+    assert list(presets.x) == [0.3, 0.8] and list(presets.y) == [0.6, 0.9]
+    assert list(presets.hovertext) == ["Preset: GDPR baseline", "Preset: heavy surveillance"]
+    frontier = fig.data[0]
+    assert list(frontier.x) == [0.2, 0.8]  # "mine" and "surveillance"; the others are dominated
+
+
+def test_tradeoff_without_session_points_or_frontier():
+    points = _points().query("role != 'session'")
+    fig = charts.tradeoff_figure(points, None)
+    assert [trace.name for trace in fig.data] == ["Presets", "Current scenario"]
+    assert fig.layout.xaxis.title.text.startswith("Privacy risk")
+
+
+def test_pareto_front_keeps_only_non_dominated_points():
+    points = pd.DataFrame({"utility": [0.5, 0.6, 0.6, 0.9, 0.4], "risk": [0.5, 0.4, 0.6, 0.9, 0.1]})
+    front = pareto_front(points)
+    assert list(front.index) == [4, 1, 3]
+    assert pareto_front(points.iloc[:0]).empty
+
+
+def test_bars_group_by_scenario_in_given_order():
+    frame = pd.DataFrame({"scenario": ["A", "A", "B", "B"], "label": ["Crowd", "Energy", "Crowd", "Energy"],
+                          "value": [0.1, 0.2, 0.3, 0.4]})
+    fig = charts.bars_figure(frame, "Utility by service", "utility")
+    assert [trace.name for trace in fig.data] == ["A", "B"]
+    assert list(fig.data[1].x) == [0.3, 0.4]
+    assert fig.layout.barmode == "group"
+    assert list(fig.layout.xaxis.range) == [0, 1]
+    assert list(fig.layout.yaxis.categoryarray) == ["Energy", "Crowd"]  # first category drawn on top
+
+
+def _zones() -> pd.DataFrame:
+    return pd.DataFrame({"x": [0, 1, 0, 1], "y": [0, 0, 1, 1],
+                         "land_use": ["residential_low", "office", "park", "office"],
+                         "district": ["north", "north", "south", "south"]})
+
+
+def test_city_map_colours_zones_by_land_use_and_draws_sensors_by_kind():
+    sensors = pd.DataFrame({"zone": [1, 1, 3], "kind": ["cctv", "anpr", "cctv"], "name": ["c", "a", "c"]})
+    fig = charts.city_map_figure(_zones(), sensors)
+    heat = fig.data[0]
+    assert isinstance(heat, go.Heatmap)
+    z = np.asarray(heat.z)
+    assert z.shape == (2, 2)
+    ticks = list(heat.colorbar.ticktext)
+    assert ticks[int(z[0, 1])] == "Office" and ticks[int(z[1, 0])] == "Park"
+    assert z[0, 1] == z[1, 1]
+    names = [trace.name for trace in fig.data[1:]]
+    assert names == ["CCTV camera (2)", "Number-plate reader (1)"]
+    cctv = fig.data[1]
+    assert np.allclose(np.round(cctv.x), [1, 1]) and np.allclose(np.round(cctv.y), [0, 1])
+    assert "zone 3" in cctv.hovertext[1]
+
+
+def test_population_animation_has_a_frame_and_a_slider_step_per_hour():
+    population = pd.DataFrame({"hour": [0, 0, 8, 8], "x": [0, 1, 0, 1], "y": [0, 0, 0, 0],
+                               "people": [10.0, 0.0, 2.0, 8.0]})
+    fig = charts.population_figure(population)
+    assert [frame.name for frame in fig.frames] == ["0", "8"]
+    assert [step.label for step in fig.layout.sliders[0].steps] == ["00:00", "08:00"]
+    assert [button.label for button in fig.layout.updatemenus[0].buttons] == ["Play", "Pause"]
+    assert np.asarray(fig.frames[1].data[0].z).tolist() == [[2.0, 8.0]]
+    assert fig.frames[1].data[0].zmax == 10.0
+
+
+def test_figure_html_is_standalone():
+    html = charts.figure_html(charts.bars_figure(
+        pd.DataFrame({"scenario": ["A"], "label": ["Crowd"], "value": [0.5]}), "t", "v"))
+    assert html.lower().startswith("<!doctype html>")
+    assert '<script src="http' not in html  # plotly.js embedded, no network needed
+    assert "Plotly.newPlot" in html and len(html) > 1_000_000
+
+
+@pytest.mark.parametrize("role", ["preset", "current"])
+def test_tradeoff_labels_named_points(role):
+    points = _points().query("role == @role")
+    fig = charts.tradeoff_figure(points)
+    assert list(fig.data[0].text) == list(points["label"])
