@@ -80,46 +80,44 @@ def observe(world: World, config: ScenarioConfig) -> ObservationLog:
         "zone": np.concatenate(placed).astype(np.int32) if placed else np.empty(0, np.int32),
     })
     chunks = [s.detect(world, p, stream(config.seed, "sensor", s.name)) for s, p in zip(sensors, placed, strict=True)]
-    records = assemble(chunks, [s.kind for s in sensors], first, devices["zone"].to_numpy())
+    records = assemble(chunks, [s.kind for s in sensors], first, devices["zone"].to_numpy(), world.n_slots)
     return ObservationLog(records=records, sensors=devices, slot_minutes=world.slot_minutes,
                           watchlist=watchlist(world, config.seed, watchlist_size(config)))
 
 
-def assemble(chunks: list[Detections], kinds: list[str], first: np.ndarray, zones: np.ndarray) -> pd.DataFrame:
-    """Return the records of every deployment in one frame sorted by (slot, sensor), ties by resident.
+def assemble(chunks: list[Detections], kinds: list[str], first: np.ndarray, zones: np.ndarray,
+             n_slots: int) -> pd.DataFrame:
+    """Return the records of every deployment in one frame sorted by (slot, sensor).
+
+    Each deployment's records are already sorted by (slot, device), so the merge is a scatter: a record's place is
+    the start of its (slot, deployment) block plus its rank within it (no global sort).
 
     Args:
-        chunks: Each deployment's detections (device = position within the deployment).
+        chunks: Each deployment's detections, sorted by (slot, device); device = position within the deployment.
         kinds: Each deployment's kind.
         first: Index of each deployment's first device in the devices table.
         zones: Zone of every device in the devices table.
+        n_slots: Number of slots in the horizon.
     """
+    counts = np.array([np.bincount(c.slot, minlength=n_slots) for c in chunks]).reshape(len(chunks), n_slots)
+    block_start = (np.cumsum(counts.T.ravel()) - counts.T.ravel()).reshape(n_slots, len(chunks))
+    total = int(counts.sum())
+    columns = {name: np.empty(total, dtype=dtype) for name, dtype in (
+        ("slot", np.int32), ("sensor", np.int32), ("kind", np.int8), ("zone", np.int32), ("token", np.int64),
+        ("value", np.float32), ("resident", np.int32))}
     categories = list(KIND_DTYPE.categories)
-    sensor = np.concatenate([c.device + first[i] for i, c in enumerate(chunks)] or [np.empty(0, np.int32)])
-    kind = np.concatenate([np.full(len(c), categories.index(k), dtype=np.int8)
-                           for c, k in zip(chunks, kinds, strict=True)] or [np.empty(0, np.int8)])
-    merged = Detections.concat(chunks)
-    order = sort_order(merged.slot, sensor)
-    sensor = sensor[order]
-    frame = pd.DataFrame({
-        "slot": merged.slot[order],
-        "sensor": sensor.astype(np.int32),
-        "kind": pd.Categorical.from_codes(kind[order], dtype=KIND_DTYPE),
-        "zone": zones[sensor].astype(np.int32),
-        "token": merged.token[order],
-        "value": merged.value[order],
-        "resident": merged.resident[order],
-    })
-    return frame[list(RECORD_COLUMNS)]
-
-
-def sort_order(slot: np.ndarray, sensor: np.ndarray) -> np.ndarray:
-    """Return the stable permutation sorting records by (slot, sensor).
-
-    Two stable radix passes (sensor, then slot) when both fit 16 bits, else one stable sort of a combined key.
-    """
-    if len(slot) and max(int(slot.max()), int(sensor.max())) < 1 << 16:
-        by_sensor = np.argsort(sensor.astype(np.uint16), kind="stable")
-        return by_sensor[np.argsort(slot[by_sensor].astype(np.uint16), kind="stable")]
-    key = slot.astype(np.int64) * (int(sensor.max()) + 1 if len(sensor) else 1) + sensor
-    return np.argsort(key, kind="stable")
+    for d, chunk in enumerate(chunks):
+        if not len(chunk):
+            continue
+        local_start = np.cumsum(counts[d]) - counts[d]
+        place = (block_start[:, d] - local_start)[chunk.slot] + np.arange(len(chunk))
+        sensor = chunk.device + np.int32(first[d])
+        columns["slot"][place] = chunk.slot
+        columns["sensor"][place] = sensor
+        columns["kind"][place] = categories.index(kinds[d])
+        columns["zone"][place] = zones[sensor]
+        columns["token"][place] = chunk.token
+        columns["value"][place] = chunk.value
+        columns["resident"][place] = chunk.resident
+    columns["kind"] = pd.Categorical.from_codes(columns["kind"], dtype=KIND_DTYPE)
+    return pd.DataFrame({name: columns[name] for name in RECORD_COLUMNS}, copy=False)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.city import City
 from simulation.codes import MODE_CAR
-from simulation.sensors.base import Detections, Sensor
+from simulation.sensors.base import Detections, Sensor, slot_device_order
 from simulation.world import World
 
 
@@ -14,10 +13,7 @@ class AnprSensor(Sensor):
     """Plate readers: a car is seen in each sampling slot it is driving (mode CAR) through a covered zone."""
 
     kind = "anpr"
-
-    def eligible_zones(self, city: City) -> np.ndarray:
-        """Return the road zones."""
-        return np.flatnonzero(city.zones["road"].to_numpy(bool)).astype(np.int32)
+    eligible_column = "road"
 
     def detect(self, world: World, devices: np.ndarray, rng: np.random.Generator) -> Detections:
         """Record the plate of each car driving through a covered zone at each sampling slot."""
@@ -29,7 +25,8 @@ class AnprSensor(Sensor):
             flat = np.flatnonzero(world.mode[rows] == MODE_CAR)
             row, resident = np.divmod(flat, n)
             device = lookup[world.zone[rows].ravel()[flat]]
-            seen = (device >= 0) & (plates[resident] >= 0)
+            seen = np.flatnonzero((device >= 0) & (plates[resident] >= 0))
+            seen = seen[slot_device_order(row[seen], device[seen], len(devices))]
             slots.append(chunk[row[seen]])
             residents.append(resident[seen])
             found.append(device[seen])

@@ -110,6 +110,8 @@ class Sensor:
     """
 
     kind: ClassVar[str] = ""
+    eligible_column: ClassVar[str | None] = None
+    """A boolean column of ``city.zones`` that marks the eligible zones (None: every zone)."""
 
     def __init__(self, config: SensorBase, seed: int = 0) -> None:
         self.config = config
@@ -121,8 +123,10 @@ class Sensor:
         return self.config.name
 
     def eligible_zones(self, city: City) -> np.ndarray:
-        """Return the zones this kind can stand in (all zones unless a subclass narrows them)."""
-        return np.arange(city.n_zones, dtype=np.int32)
+        """Return the zones this kind can stand in: those marked by ``eligible_column``, or every zone."""
+        if self.eligible_column is None:
+            return np.arange(city.n_zones, dtype=np.int32)
+        return np.flatnonzero(city.zones[self.eligible_column].to_numpy(bool)).astype(np.int32)
 
     def place(self, city: City, seed: int) -> np.ndarray:
         """Return the sorted zones of this deployment's devices (one device per zone).
@@ -219,6 +223,29 @@ class Sensor:
             return slice(None)
         return rng.random(n, dtype=np.float32) < np.float32(p)
 
+    def thin_records(self, rng: np.random.Generator, records: Detections) -> Detections:
+        """Return the records that are detected, each with the detection probability."""
+        keep = self.thin(rng, len(records))
+        return records if isinstance(keep, slice) else records.select(keep)
+
+
+def slot_device_order(row: np.ndarray, device: np.ndarray, n_devices: int) -> np.ndarray:
+    """Return the stable permutation ordering records by (row, device); ties keep their order.
+
+    Uses a 16-bit radix sort when the combined key fits 16 bits (the usual case within a chunk of slots).
+
+    Args:
+        row: Non-negative slot (or slot-row) of each record.
+        device: Device of each record, 0..n_devices-1.
+        n_devices: Number of devices.
+    """
+    if len(row) == 0:
+        return np.empty(0, dtype=np.intp)
+    key = row.astype(np.int64) * max(1, n_devices) + device
+    if int(key[-1]) < (1 << 16) and int(key.max()) < (1 << 16):
+        return np.argsort(key.astype(np.uint16), kind="stable")
+    return np.argsort(key, kind="stable")
+
 
 def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carriers: np.ndarray | None = None,
                        outdoors: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -232,9 +259,9 @@ def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carrier
         outdoors: Leave out residents at home (inside a dwelling, out of a street sensor's view).
 
     Returns:
-        int32 slot, resident and device arrays, ordered by slot then resident.
+        int32 slot, resident and device arrays, ordered by slot, device, then resident.
     """
-    n = world.n_residents
+    n, n_devices = world.n_residents, int(lookup.max()) + 1
     slots, residents, devices = [], [], []
     for rows, chunk in sensor.sample_chunks(world):
         device = lookup[world.zone[rows]]
@@ -245,9 +272,11 @@ def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carrier
             hit &= world.activity[rows] != HOME
         flat = np.flatnonzero(hit)
         row, resident = np.divmod(flat, n)
-        slots.append(chunk[row])
-        residents.append(resident.astype(np.int32))
-        devices.append(device.ravel()[flat])
+        device = device.ravel()[flat]
+        order = slot_device_order(row, device, n_devices)
+        slots.append(chunk[row[order]])
+        residents.append(resident[order].astype(np.int32))
+        devices.append(device[order])
     if not slots:
         empty = np.empty(0, np.int32)
         return empty, empty, empty

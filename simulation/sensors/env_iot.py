@@ -61,5 +61,4 @@ class EnvIotSensor(Sensor):
         index = np.maximum(index + rng.normal(0.0, NOISE, size=index.shape), 0.0)
         readings = Detections.build(np.repeat(slots, len(devices)), np.tile(np.arange(len(devices)), len(slots)),
                                     NO_TOKEN, index.ravel(), NO_RESIDENT)
-        keep = self.thin(rng, len(readings))
-        return readings if isinstance(keep, slice) else readings.select(keep)
+        return self.thin_records(rng, readings)

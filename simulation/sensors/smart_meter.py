@@ -50,6 +50,7 @@ class SmartMeterSensor(Sensor):
         covered = np.flatnonzero(device >= 0)
         if len(covered) == 0:
             return Detections.concat([])
+        covered = covered[np.lexsort((head[covered], device[covered]))]  # readings of a slot in device order
         size = np.diff(np.r_[starts, len(members)])
         covered_members = members[np.repeat(starts[covered], size[covered]) + _ranges(size[covered])]
         first_member = np.r_[0, np.cumsum(size[covered])[:-1]]
@@ -65,8 +66,7 @@ class SmartMeterSensor(Sensor):
         which = np.tile(np.arange(n_households), len(slots))
         meter = residents["meter"].to_numpy(np.int64)[head[covered]]
         readings = Detections.build(slot, device[covered][which], meter[which], kwh.ravel(), head[covered][which])
-        keep = self.thin(rng, len(readings))
-        return readings if isinstance(keep, slice) else readings.select(keep)
+        return self.thin_records(rng, readings)
 
     def occupancy(self, world: World, members: np.ndarray, first_member: np.ndarray) -> np.ndarray:
         """Return the mean number of members at home per sampling interval, (n_samples, n_households).

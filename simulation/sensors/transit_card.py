@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.city import City
 from simulation.codes import MODE_TRANSIT
-from simulation.sensors.base import CHUNK_CELLS, Detections, Sensor
+from simulation.sensors.base import CHUNK_CELLS, Detections, Sensor, slot_device_order
 from simulation.world import World
 
 
@@ -44,10 +43,7 @@ class TransitCardSensor(Sensor):
     """Readers at stations recording the card number of each tap in and tap out."""
 
     kind = "transit_card"
-
-    def eligible_zones(self, city: City) -> np.ndarray:
-        """Return the station zones."""
-        return np.flatnonzero(city.zones["station"].to_numpy(bool)).astype(np.int32)
+    eligible_column = "station"
 
     def detect(self, world: World, devices: np.ndarray, rng: np.random.Generator) -> Detections:
         """Record every tap of a card holder at a covered station."""
@@ -62,8 +58,9 @@ class TransitCardSensor(Sensor):
             tapped = (device >= 0) & (cards[resident] >= 0)
             slot, resident, device = slot[tapped], resident[tapped], device[tapped]
             order = np.lexsort((resident, slot))
-            parts.append(Detections.build(slot[order] // step * step, device[order], cards[resident[order]],
-                                          np.nan, resident[order]))
+            slot, resident, device = slot[order] // step * step, resident[order], device[order]
+            order = slot_device_order(slot - slot[0] if len(slot) else slot, device, len(devices))
+            parts.append(Detections.build(slot[order], device[order], cards[resident[order]], np.nan,
+                                          resident[order]))
         taps = Detections.concat(parts)
-        keep = self.thin(rng, len(taps))
-        return taps if isinstance(keep, slice) else taps.select(keep)
+        return self.thin_records(rng, taps)
