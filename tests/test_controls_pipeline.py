@@ -1,0 +1,114 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation.controls.pipeline import CONTROLS, apply_controls
+from simulation.release import AUDIT_COLUMNS
+from simulation.scenario import SENSOR_KINDS
+from tests.control_fixtures import random_log, real_log, release, small_world
+
+HEAVY = {"pseudonymisation": {"rotation": "hourly"}, "differential_privacy": {"enabled": True},
+         "k_suppression": {"k": 3}, "generalisation": {"spatial_block_zones": 2},
+         "opt_out": {"device_share": 0.2, "anonymous_card_share": 0.5, "meter_share": 0.3}}
+
+
+def assert_same_release(a, b):
+    assert a.records.keys() == b.records.keys()
+    for kind in a.records:
+        pd.testing.assert_frame_equal(a.records[kind], b.records[kind])
+        np.testing.assert_array_equal(a.record_truth[kind], b.record_truth[kind])
+    assert a.aggregates.keys() == b.aggregates.keys()
+    for kind in a.aggregates:
+        pd.testing.assert_frame_equal(a.aggregates[kind], b.aggregates[kind])
+    pd.testing.assert_frame_equal(a.audit, b.audit)
+    assert a.identified == b.identified
+
+
+def test_same_seed_gives_an_identical_release():
+    world = small_world()
+    log = random_log(world, seed=3)
+    assert_same_release(release(world, log, **HEAVY), release(world, log, **HEAVY))
+
+
+def test_another_seed_changes_pseudonyms_and_noise():
+    world = small_world()
+    log = random_log(world, seed=3)
+    a, b = release(world, log, seed=1, **HEAVY), release(world, log, seed=2, **HEAVY)
+    assert not np.array_equal(a.records["wifi_bt"]["pseudonym"], b.records["wifi_bt"]["pseudonym"])
+    assert not np.array_equal(a.aggregates["wifi_bt"]["count"], b.aggregates["wifi_bt"]["count"])
+
+
+def test_audit_rows_are_numbered_in_the_fixed_order_and_name_every_active_control():
+    world = small_world()
+    out = release(world, random_log(world, seed=4), **HEAVY, edge_aggregation={"kinds": ["people_counter"]},
+                  release={"level": "aggregates"})
+    audit = out.audit
+    assert list(audit.columns) == list(AUDIT_COLUMNS)
+    assert audit["order"].is_monotonic_increasing
+    names = [control.name for control in CONTROLS]
+    for _, row in audit.iterrows():
+        assert names[row["order"] - 1] == row["control"]
+    assert set(audit["control"]) == set(names)
+
+
+def test_records_have_the_release_columns_and_truth_aligned():
+    world = small_world()
+    log = random_log(world, seed=5)
+    out = release(world, log)
+    for kind, frame in out.records.items():
+        assert list(frame.columns) == ["time", "unit", "pseudonym", "value", "epoch", "named"]
+        assert len(out.record_truth[kind]) == len(frame)
+        assert frame["time"].max() < out.horizon_minutes
+        assert (frame["time"] % out.time_bin_minutes == 0).all()
+    # the truth of every kept record is a resident that the log recorded at that kind
+    for kind in ("wifi_bt", "anpr"):
+        assert set(out.record_truth[kind]) <= set(log.of_kind(kind)["resident"])
+    for frame in out.aggregates.values():
+        assert list(frame.columns) == ["time", "unit", "count", "value"]
+
+
+def test_raw_plates_and_registered_cards_are_named_only_without_pseudonymisation():
+    world = small_world()
+    log = random_log(world, seed=6)
+    raw = release(world, log, pseudonymisation={"enabled": False})
+    hashed = release(world, log)
+    assert {"anpr", "transit_card"} <= raw.identified
+    assert raw.records["anpr"]["named"].all()
+    registered = world.residents.set_index("card")["card_registered"]
+    named_cards = raw.records["transit_card"]
+    assert (named_cards["named"].to_numpy() == registered.loc[named_cards["pseudonym"]].to_numpy()).all()
+    assert not hashed.records["anpr"]["named"].any()
+    assert not hashed.records["transit_card"]["named"].any()
+    assert "anpr" not in hashed.identified
+
+
+def test_aggregates_only_release_keeps_aggregates_and_drops_records():
+    world = small_world()
+    out = release(world, random_log(world, seed=7), release={"level": "aggregates"})
+    assert out.records == {} and out.record_truth == {} and out.identified == set()
+    assert set(out.aggregates) == set(SENSOR_KINDS)
+    assert all(len(frame) for frame in out.aggregates.values())
+
+
+def test_access_grants_fill_readable():
+    world = small_world()
+    grants = {"operator": ["wifi_bt"], "vendor": ["smart_meter", "env_iot"], "police": [], "public": []}
+    out = release(world, random_log(world, seed=8), access={"grants": grants})
+    assert out.readable == {party: sorted(kinds) for party, kinds in grants.items()}
+    assert set(out.visible_to("vendor")) == {"smart_meter", "env_iot"}
+    assert out.visible_to("police") == {}
+    vendor_note = out.audit.loc[(out.audit["control"] == "access") & (out.audit["dataset"] == "vendor"), "note"]
+    assert "can join env_iot+smart_meter" in vendor_note.item()
+
+
+@pytest.mark.parametrize("controls", [{}, HEAVY])
+def test_real_sensors_on_a_tiny_world(controls):
+    world = small_world(n=120, days=2)
+    log, config = real_log(world)
+    out = apply_controls(world, log, config.model_copy(update={"controls": config.controls.model_validate(controls)}))
+    assert set(out.aggregates) == set(SENSOR_KINDS)
+    assert "cctv" in out.identified  # the tiny deployment runs live facial recognition on a watchlist
+    alerts = out.records["cctv"]["named"].to_numpy()
+    truth = out.record_truth["cctv"][alerts]
+    assert np.isin(truth, log.watchlist).mean() > 0.5  # most alerts are true matches
+    assert (out.records["cctv"]["pseudonym"].to_numpy()[~alerts] == -1).all()
