@@ -2,8 +2,9 @@
 
     index = BACKGROUND + IN_ZONE * cars in the zone + AROUND * cars in the 8 neighbouring zones + Normal(0, NOISE)
 
-clipped at 0, where a car is a resident driving (mode CAR) in that slot. A reading arrives with the detection
-probability (node uptime); with probability 1 there is one row per sampling slot per device. No token, no resident.
+clipped at 0, where a car is a resident driving (mode CAR) in that slot, and each car's emissions reach the node
+with the detection probability (a binomial thinning of the car counts: the node's sensitivity). One row per
+sampling slot per device; no token, no resident.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ class EnvIotSensor(Sensor):
         cars = cars_per_zone(world, self)
         grid = cars.reshape(len(slots), city.height, city.width)
         around = neighbour_sum(grid).reshape(len(slots), -1)
-        index = BACKGROUND + IN_ZONE * cars[:, devices] + AROUND * around[:, devices]
+        p = self.config.detection_probability
+        index = (BACKGROUND + IN_ZONE * rng.binomial(cars[:, devices], p)
+                 + AROUND * rng.binomial(around[:, devices], p))
         index = np.maximum(index + rng.normal(0.0, NOISE, size=index.shape), 0.0)
-        readings = Detections.build(np.repeat(slots, len(devices)), np.tile(np.arange(len(devices)), len(slots)),
-                                    NO_TOKEN, index.ravel(), NO_RESIDENT)
-        return self.thin_records(rng, readings)
+        return Detections.build(np.repeat(slots, len(devices)), np.tile(np.arange(len(devices)), len(slots)),
+                                NO_TOKEN, index.ravel(), NO_RESIDENT)
