@@ -1,0 +1,69 @@
+"""One plain-language sentence per headline number, for the dashboard and workshop handouts."""
+
+from __future__ import annotations
+
+from simulation.scenario import ScenarioConfig
+
+SERVICE_TASKS: dict[str, str] = {
+    "crowd": "counting how many people are in each area each hour",
+    "transit": "knowing how many people travel between each pair of stations",
+    "traffic": "counting cars on each covered road each hour",
+    "energy": "knowing electricity demand per district and hour",
+    "public_safety": "finding a wanted person at a given hour",
+    "environment": "mapping air pollution per area and hour",
+}
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def _grade(value: float) -> str:
+    if value >= 0.8:
+        return "works well"
+    if value >= 0.5:
+        return "works in part"
+    if value > 0.05:
+        return "works poorly"
+    return "does not work"
+
+
+def plain_sentences(outcomes: dict[str, float], config: ScenarioConfig) -> dict[str, str]:
+    """Return a sentence per outcome the dashboard headlines (only for outcomes present).
+
+    Args:
+        outcomes: ``Assessment.outcomes``.
+        config: The scenario (adversary knowledge, for the attack sentences).
+
+    Returns:
+        Outcome name -> one sentence in plain language.
+    """
+    points = config.adversary.known_points
+    sentences: dict[str, str] = {}
+    for service, task in SERVICE_TASKS.items():
+        name = f"utility_{service}"
+        if name in outcomes:
+            value = outcomes[name]
+            sentences[name] = f"With the released data, {task} {_grade(value)} (score {_percent(value)} of perfect)."
+    templates = {
+        "utility_overall": "Across all services, the city gets {p} of the value full data would give.",
+        "risk_unicity": f"{points} known places and times single out {{p}} of residents in the released data.",
+        "risk_reidentification": ("Someone who knows where a person lives and works picks out their trace for "
+                                  "{p} of residents."),
+        "risk_tracking": "{p} of a typical resident's week can be followed and attributed to them.",
+        "risk_linkage": "{p} of pseudonymous traces can be joined to a named dataset (plates, cards or faces).",
+        "risk_sensitive_inference": ("Visits to clinics, places of worship or nightlife can be attributed for "
+                                     "{p} of residents."),
+        "risk_overall": "The most successful attack reaches {p} of residents.",
+    }
+    for name, template in templates.items():
+        if name in outcomes:
+            sentences[name] = template.format(p=_percent(outcomes[name]))
+    if "risk_exposure" in outcomes:
+        sentences["risk_exposure"] = (f"A data breach would leak about {outcomes['risk_exposure']:,.0f} "
+                                      "resident-days of records that can be tied to a person.")
+    if "risk_face_false_alerts_per_10k" in outcomes:
+        sentences["risk_face_false_alerts_per_10k"] = (
+            f"Face recognition wrongly flags {outcomes['risk_face_false_alerts_per_10k']:.1f} of every 10,000 "
+            "faces passing a camera.")
+    return sentences

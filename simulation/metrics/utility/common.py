@@ -1,0 +1,346 @@
+"""Shared pieces of the utility estimators: released cells, time and space spreading, truth grids, the score.
+
+Every service is scored at its native resolution (zone or district, and hour; station pairs for transit). A
+release that is coarser than that (blocks of zones, bins longer than an hour) is spread back uniformly over the
+zones and hours it covers, so generalisation costs utility as it would cost a planner.
+
+The accuracy used by every grid-valued service is the mass-weighted symmetric error
+(a weighted SMAPE, Kapp et al. 2022, ``similarity_measures.py`` of dp_mobility_report)::
+
+    accuracy = 1 - sum |estimate - truth| / sum (|estimate| + |truth|)
+
+which lies in [0, 1]: 1 when every cell is exact, 0 when the estimate and the truth never overlap (or one is
+empty). Cells without an estimate count as an estimate of zero.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from simulation.release import Release
+from simulation.scenario import ScenarioConfig
+from simulation.world import World
+
+Spread = Literal["occupancy", "total", "mean"]
+Counting = Literal["detections", "per_instant", "distinct"]
+
+
+@dataclass(frozen=True)
+class ReleasedCells:
+    """One dataset reduced to released cells: a mass per (unit, time bin).
+
+    Attributes:
+        unit: Index of the released unit (into ``UnitIndex.ids``) of each cell.
+        time: Start of the cell's time bin, in minutes.
+        mass: The cell's mass (detections, kWh, or a mean reading, depending on the caller).
+        source: "records" or "aggregates".
+    """
+
+    unit: np.ndarray
+    time: np.ndarray
+    mass: np.ndarray
+    source: str
+
+
+@dataclass(frozen=True)
+class UnitIndex:
+    """Compact indices of the released spatial units.
+
+    Attributes:
+        ids: The distinct unit ids, sorted.
+        of_zone: Index (into ``ids``) of each zone's unit.
+    """
+
+    ids: np.ndarray
+    of_zone: np.ndarray
+
+    @classmethod
+    def of(cls, release: Release) -> UnitIndex:
+        """Build the index from a release's zone -> unit map."""
+        ids, inverse = np.unique(np.asarray(release.units, dtype=np.int64), return_inverse=True)
+        return cls(ids=ids, of_zone=inverse.astype(np.int64))
+
+    @property
+    def n_units(self) -> int:
+        """Number of released units."""
+        return int(len(self.ids))
+
+    def lookup(self, units: np.ndarray) -> np.ndarray:
+        """Return the index of each released unit id, -1 for ids that are not units."""
+        units = np.asarray(units, dtype=np.int64)
+        pos = np.searchsorted(self.ids, units).clip(0, max(len(self.ids) - 1, 0))
+        found = (len(self.ids) > 0) & (self.ids[pos] == units) if len(self.ids) else np.zeros(len(units), bool)
+        return np.where(found, pos, -1)
+
+
+def n_hours(release: Release) -> int:
+    """Return the number of whole hours in the released horizon."""
+    return int(math.ceil(release.horizon_minutes / 60))
+
+
+def released_dataset(release: Release, kind: str) -> tuple[str, pd.DataFrame] | None:
+    """Return the released dataset of one kind: its records if any were released, else its aggregates.
+
+    Args:
+        release: The release.
+        kind: Sensor kind.
+
+    Returns:
+        ("records", frame), ("aggregates", frame) or None when nothing of that kind was released.
+    """
+    records = release.records.get(kind)
+    if records is not None and len(records):
+        return "records", records
+    aggregates = release.aggregates.get(kind)
+    if aggregates is not None and len(aggregates):
+        return "aggregates", aggregates
+    return None
+
+
+def sum_cells(unit: np.ndarray, time: np.ndarray, weight: np.ndarray, units: UnitIndex,
+              bin_minutes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sum weights per (unit, time bin), dropping rows whose unit is not a released unit.
+
+    Returns:
+        (unit index, bin start minute, summed weight) of every non-empty cell.
+    """
+    uidx = units.lookup(unit)
+    keep = uidx >= 0
+    bins = np.asarray(time, dtype=np.int64)[keep] // bin_minutes
+    n_bins = int(bins.max()) + 1 if len(bins) else 1
+    key = uidx[keep] * n_bins + bins
+    cells, inverse = np.unique(key, return_inverse=True)
+    sums = np.bincount(inverse, weights=np.asarray(weight, dtype=np.float64)[keep], minlength=len(cells))
+    return cells // n_bins, (cells % n_bins) * bin_minutes, sums
+
+
+def counted_cells(release: Release, kind: str, units: UnitIndex, value_is_count: bool = False) -> ReleasedCells | None:
+    """Return the released detections of one kind per (unit, bin).
+
+    Records count one detection each (or their ``value`` when ``value_is_count``, e.g. people counters);
+    aggregates give their ``count`` column. Noisy counts are clipped at zero (post-processing).
+    """
+    found = released_dataset(release, kind)
+    if found is None:
+        return None
+    source, frame = found
+    if source == "records":
+        weight = np.nan_to_num(frame["value"].to_numpy(np.float64)) if value_is_count else np.ones(len(frame))
+    else:
+        weight = np.clip(np.nan_to_num(frame["count"].to_numpy(np.float64)), 0.0, None)
+    uidx, time, mass = sum_cells(frame["unit"].to_numpy(), frame["time"].to_numpy(), weight, units,
+                                 release.time_bin_minutes)
+    return ReleasedCells(unit=uidx, time=time, mass=mass, source=source)
+
+
+def spread_to_hours(cells: ReleasedCells, n_units: int, bin_minutes: int, hours: int, how: Spread) -> np.ndarray:
+    """Turn per-bin cell masses into a (unit, hour) grid.
+
+    Args:
+        cells: The released cells.
+        n_units: Number of released units.
+        bin_minutes: Width of a released time bin.
+        hours: Number of hours in the horizon.
+        how: "occupancy" (a mean level over the bin: each hour gets the time-weighted mean of the bins it
+            overlaps, missing bins count as zero), "total" (an amount over the bin, shared out over its
+            minutes), or "mean" (a mean reading: each hour gets the mean of the bins it overlaps that have one).
+
+    Returns:
+        A float array (n_units, hours).
+    """
+    step = math.gcd(int(bin_minutes), 60)
+    per_bin = int(bin_minutes) // step
+    offsets = np.arange(per_bin, dtype=np.int64) * step
+    minute = (np.asarray(cells.time, dtype=np.int64)[:, None] + offsets[None, :]).ravel()
+    unit = np.repeat(cells.unit, per_bin)
+    mass = np.repeat(cells.mass, per_bin)
+    hour = minute // 60
+    keep = hour < hours
+    key = unit[keep] * hours + hour[keep]
+    size = n_units * hours
+    if how == "occupancy":
+        grid = np.bincount(key, weights=mass[keep] * (step / 60.0), minlength=size)
+    elif how == "total":
+        grid = np.bincount(key, weights=mass[keep] / per_bin, minlength=size)
+    else:
+        sums = np.bincount(key, weights=mass[keep], minlength=size)
+        weights = np.bincount(key, minlength=size)
+        grid = np.divide(sums, weights, out=np.full(size, np.nan), where=weights > 0)
+    return grid.reshape(n_units, hours)
+
+
+def device_table(sensors: pd.DataFrame, config: ScenarioConfig) -> pd.DataFrame:
+    """Return the public list of devices with their deployment settings.
+
+    Args:
+        sensors: ``ObservationLog.sensors`` (sensor, name, kind, zone): where devices stand is public.
+        config: The scenario (detection probability and sampling interval of each deployment).
+
+    Returns:
+        One row per device: kind, zone, detection_probability, sampling_interval_minutes.
+    """
+    settings = {s.name: (s.detection_probability, s.sampling_interval_minutes) for s in config.sensors}
+    table = sensors[["name", "kind", "zone"]].copy()
+    table["kind"] = table["kind"].astype(str)
+    table["detection_probability"] = [settings.get(n, (1.0, 15))[0] for n in table["name"]]
+    table["sampling_interval_minutes"] = [settings.get(n, (1.0, 15))[1] for n in table["name"]]
+    return table
+
+
+def detection_rate(devices: pd.DataFrame, kind: str, n_zones: int, bin_minutes: int,
+                   counting: Counting = "detections") -> np.ndarray:
+    """Return, per zone, what one target present for a whole released bin adds to the kind's count.
+
+    Summed over the zone's devices of the kind, with p the detection probability and k = bin / sampling interval
+    the samples per bin: ``p x k`` detections ("detections": records, people counters, anonymous cameras),
+    ``p`` ("per_instant": edge counts, averaged over the bin's instants), or ``1 - (1 - p)^k``, the chance of
+    being seen at least once ("distinct": aggregates counting distinct pseudonyms).
+    """
+    own = devices[devices["kind"] == kind]
+    p = own["detection_probability"].to_numpy(np.float64)
+    samples = bin_minutes / own["sampling_interval_minutes"].to_numpy(np.float64)
+    if counting == "per_instant":
+        rate = p
+    elif counting == "distinct":
+        rate = 1.0 - (1.0 - p) ** np.maximum(samples, 1.0)
+    else:
+        rate = p * samples
+    return np.bincount(own["zone"].to_numpy(np.int64), weights=rate, minlength=n_zones)[:n_zones]
+
+
+def aggregate_counting(kind: str, config: ScenarioConfig) -> Counting:
+    """Return what an aggregate ``count`` of a kind counts (see ``simulation.release``).
+
+    Edge-aggregated kinds: people per sampling instant, averaged over the bin; people counters and cameras
+    (anonymous sightings: face templates that match nobody are deleted at capture) count detections; every
+    other kind counts distinct pseudonyms.
+    """
+    if kind in config.controls.edge_aggregation.kinds:
+        return "per_instant"
+    if kind in ("people_counter", "cctv"):
+        return "detections"
+    return "distinct"
+
+
+def covered_zones(devices: pd.DataFrame, kinds: tuple[str, ...], n_zones: int) -> np.ndarray:
+    """Return a boolean mask of the zones where a device of one of the kinds stands (any device table)."""
+    mask = np.zeros(n_zones, dtype=bool)
+    zones = devices.loc[devices["kind"].astype(str).isin(kinds), "zone"].to_numpy(np.int64)
+    mask[zones[(zones >= 0) & (zones < n_zones)]] = True
+    return mask
+
+
+def unit_grid_to_zones(grid: np.ndarray, units: UnitIndex, covered: np.ndarray, share: bool) -> np.ndarray:
+    """Spread a (unit, hour) grid onto the covered zones of each unit.
+
+    Args:
+        grid: (n_units, hours).
+        units: The released units.
+        covered: Boolean mask of zones the estimate speaks for.
+        share: True for amounts (split equally among the unit's covered zones), False for levels (copied).
+
+    Returns:
+        (n_zones, hours), zero (or NaN for levels) outside covered zones.
+    """
+    of_zone = units.of_zone
+    out = grid[of_zone].astype(np.float64)
+    if share:
+        per_unit = np.bincount(of_zone[covered], minlength=units.n_units).astype(np.float64)
+        out = out / np.maximum(per_unit[of_zone], 1.0)[:, None]
+        out[~covered] = 0.0
+    else:
+        out[~covered] = np.nan
+    return out
+
+
+def occupancy_truth(world: World, mask: np.ndarray | None = None) -> np.ndarray:
+    """Return the true mean number of residents per zone and hour (optionally only where ``mask`` holds).
+
+    Args:
+        world: The truth.
+        mask: Optional boolean (slot, resident) array selecting whom to count (e.g. those driving).
+
+    Returns:
+        (n_zones, hours) float array: residents present, averaged over the slots of each hour.
+    """
+    n_zones = world.city.n_zones
+    slots_per_hour = max(60 // world.slot_minutes, 1)
+    hour_of_slot = np.arange(world.n_slots, dtype=np.int64) * world.slot_minutes // 60
+    hours = int(hour_of_slot[-1]) + 1 if world.n_slots else 0
+    if mask is None:
+        key = world.zone.astype(np.int64) + (hour_of_slot * n_zones)[:, None]
+        counts = np.bincount(key.ravel(), minlength=hours * n_zones)
+    else:
+        slots, _ = np.nonzero(mask)
+        key = hour_of_slot[slots] * n_zones + world.zone[mask].astype(np.int64)
+        counts = np.bincount(key, minlength=hours * n_zones)
+    return counts.reshape(hours, n_zones).T / slots_per_hour
+
+
+def fit_hours(grid: np.ndarray, hours: int) -> np.ndarray:
+    """Cut or zero-pad the hour axis of a (rows, hours) grid."""
+    if grid.shape[1] >= hours:
+        return grid[:, :hours]
+    return np.pad(grid, ((0, 0), (0, hours - grid.shape[1])))
+
+
+def accuracy(estimate: np.ndarray, truth: np.ndarray) -> float:
+    """Return 1 - sum|estimate - truth| / sum(|estimate| + |truth|) over the cells (NaN estimates count as 0).
+
+    Returns 1.0 when both are empty everywhere (nothing to get wrong), 0.0 when only one is.
+    """
+    est = np.nan_to_num(np.asarray(estimate, dtype=np.float64))
+    tru = np.nan_to_num(np.asarray(truth, dtype=np.float64))
+    denominator = float(np.abs(est).sum() + np.abs(tru).sum())
+    if denominator <= 0.0:
+        return 1.0
+    return float(np.clip(1.0 - np.abs(est - tru).sum() / denominator, 0.0, 1.0))
+
+
+def people_hours_share(truth_occupancy: np.ndarray, covered: np.ndarray) -> float:
+    """Return the share of all people-hours spent in the covered zones (0 when nobody is anywhere)."""
+    total = float(truth_occupancy.sum())
+    return float(truth_occupancy[covered].sum() / total) if total > 0 else 0.0
+
+
+def presence_estimate(release: Release, devices: pd.DataFrame, kind: str, n_zones: int, visibility: float,
+                      config: ScenarioConfig) -> tuple[np.ndarray, np.ndarray, str]:
+    """Estimate the mean number of targets per zone and hour from one kind's released detections.
+
+    A cell's count (records: rows, or the head counts of people counters; aggregates: their ``count``) is divided
+    by what one target present for the whole bin adds to it, summed over the unit's devices of the kind
+    (:func:`detection_rate`), and by the public share of targets the kind can see at all (``visibility``, e.g.
+    phones with Wi-Fi on). The unit's estimate is shared
+    equally among its zones that hold such a device; bins are turned into hours as time-weighted means.
+
+    Args:
+        release: The release.
+        devices: The public device table (:func:`device_table`).
+        kind: Sensor kind.
+        n_zones: Zones of the city.
+        visibility: Share of targets the kind can detect at all (public constant).
+        config: The scenario (edge aggregation and face recognition settings tell what a count counts).
+
+    Returns:
+        (estimate (n_zones, hours), covered zones mask, source: "records", "aggregates" or "none").
+    """
+    units = UnitIndex.of(release)
+    hours = n_hours(release)
+    covered = covered_zones(devices, (kind,), n_zones)
+    estimate = np.zeros((n_zones, hours))
+    cells = counted_cells(release, kind, units, value_is_count=kind == "people_counter")
+    if cells is None or not covered.any() or visibility <= 0:
+        return estimate, covered, "none"
+    counting = "detections" if cells.source == "records" else aggregate_counting(kind, config)
+    rate = detection_rate(devices, kind, n_zones, release.time_bin_minutes, counting)
+    unit_rate = np.bincount(units.of_zone, weights=rate, minlength=units.n_units)
+    denominator = unit_rate[cells.unit] * visibility
+    level = np.divide(cells.mass, denominator, out=np.zeros(len(cells.mass)), where=denominator > 0)
+    occupancy = ReleasedCells(unit=cells.unit, time=cells.time, mass=level, source=cells.source)
+    grid = spread_to_hours(occupancy, units.n_units, release.time_bin_minutes, hours, "occupancy")
+    return unit_grid_to_zones(grid, units, covered, share=True), covered, cells.source

@@ -1,0 +1,107 @@
+"""One tidy row per run: identity, every lever and uncertainty, every outcome.
+
+Columns, in order:
+    run_id: a stable digest of the scenario (every field, seed included) and the replicate number;
+    scenario, seed, replicate;
+    levers: every control (``controls.<control>.<field>``, e.g. ``controls.pseudonymisation.rotation``) and every
+        sensor deployment's settings (``sensors.<name>.<field>``, e.g. ``sensors.wifi.placement.zone_share``);
+    uncertainties and settings: ``adversary.*``, ``population.*``, ``world.*``, ``utility_weights.*``;
+    outcomes: every ``utility_*`` then every ``risk_*``, sorted by name.
+Lists become comma-separated strings so that every cell is a scalar (CSV and Parquet friendly).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from simulation.metrics.assess import Assessment
+from simulation.scenario import ScenarioConfig
+
+LEVER_SECTIONS: tuple[str, ...] = ("controls", "sensors")
+"""Scenario sections a planner moves."""
+UNCERTAINTY_SECTIONS: tuple[str, ...] = ("adversary", "population", "world", "utility_weights")
+"""Scenario sections the planner does not control (or that only frame the run)."""
+ID_COLUMNS: tuple[str, ...] = ("run_id", "scenario", "seed", "replicate")
+
+
+def run_id(config: ScenarioConfig, replicate: int = 0) -> str:
+    """Return a stable 16-hex-digit digest of the scenario (seed included) and the replicate number."""
+    text = json.dumps({"scenario": config.model_dump(mode="json"), "replicate": int(replicate)}, sort_keys=True,
+                      separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def flatten(value: Any, prefix: str) -> dict[str, Any]:
+    """Flatten nested dicts into dotted keys; lists of scalars become comma-separated strings."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key in sorted(value):
+            out.update(flatten(value[key], f"{prefix}.{key}"))
+        return out
+    if isinstance(value, list | tuple):
+        return {prefix: ",".join(str(v) for v in value)}
+    return {prefix: value}
+
+
+def scenario_columns(config: ScenarioConfig) -> dict[str, Any]:
+    """Return every lever and uncertainty of a scenario as flat columns (levers first)."""
+    data = config.model_dump(mode="json")
+    columns: dict[str, Any] = flatten(data["controls"], "controls")
+    for sensor in data["sensors"]:
+        name = sensor.pop("name")
+        columns.update(flatten(sensor, f"sensors.{name}"))
+    for section in UNCERTAINTY_SECTIONS:
+        columns.update(flatten(data[section], section))
+    return columns
+
+
+def outcome_columns(outcomes: dict[str, float]) -> dict[str, float]:
+    """Return the outcomes in column order: ``utility_*`` then ``risk_*``, each sorted by name."""
+    names = sorted(n for n in outcomes if n.startswith("utility_")) + sorted(
+        n for n in outcomes if n.startswith("risk_"))
+    return {name: float(outcomes[name]) for name in names}
+
+
+def results_row(config: ScenarioConfig, assessment: Assessment, replicate: int = 0) -> pd.Series:
+    """Return the tidy results row of one run.
+
+    Args:
+        config: The scenario that was run.
+        assessment: Its stage-4 output.
+        replicate: Replicate number within a sweep.
+
+    Returns:
+        A Series indexed by column name (order in the module docstring), named by the run id.
+    """
+    identity = {"run_id": run_id(config, replicate), "scenario": config.name, "seed": int(config.seed),
+                "replicate": int(replicate)}
+    row = {**identity, **scenario_columns(config), **outcome_columns(assessment.outcomes)}
+    return pd.Series(row, name=identity["run_id"], dtype=object)
+
+
+def results_table(rows: Iterable[pd.Series]) -> pd.DataFrame:
+    """Return a table of result rows, one per run; columns missing from a row (another sensor set) are empty.
+
+    Columns keep the row order (identity, levers, uncertainties, outcomes) across rows with different sensors;
+    numeric columns get numeric dtypes.
+    """
+    rows = list(rows)
+    if not rows:
+        return pd.DataFrame(columns=list(ID_COLUMNS))
+    table = pd.DataFrame([row.to_dict() for row in rows]).reset_index(drop=True)
+    groups = [*ID_COLUMNS, *LEVER_SECTIONS, *UNCERTAINTY_SECTIONS, "utility_", "risk_"]
+
+    def group(column: str) -> int:
+        for rank, prefix in enumerate(groups):
+            if column == prefix or column.startswith(f"{prefix}.") or (prefix.endswith("_") and
+                                                                        column.startswith(prefix)):
+                return rank
+        return len(groups)
+
+    ordered = sorted(table.columns, key=lambda c: (group(c), list(table.columns).index(c)))
+    return table[ordered].infer_objects()
