@@ -1,0 +1,143 @@
+"""Utility per service: bounds, exact cases, estimators blind to the truth, and the trade-off directions."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from simulation.metrics.base import AssessmentContext
+from simulation.metrics.utility import UTILITY_METRICS
+from simulation.metrics.utility.crowd import estimate_crowd, utility_crowd
+from simulation.metrics.utility.energy import estimate_energy, utility_energy
+from simulation.metrics.utility.environment import estimate_environment, utility_environment
+from simulation.metrics.utility.public_safety import locate, persons_of_interest, police_identifiers
+from simulation.metrics.utility.traffic import estimate_traffic
+from simulation.metrics.utility.transit import estimate_transit, utility_transit
+from simulation.observations import ObservationLog
+from simulation.scenario import SERVICES
+from tests.utility_fixtures import run, sensors
+
+CONTROL_CASES = {
+    "default": {},
+    "raw": {"pseudonymisation": {"enabled": False}},
+    "aggregates": {"release": {"level": "aggregates"}},
+    "dp": {"release": {"level": "aggregates"}, "differential_privacy": {"enabled": True, "epsilon": 0.5}},
+    "coarse": {"generalisation": {"spatial_block_zones": 2, "temporal_bin_minutes": 180}},
+    "k": {"release": {"level": "aggregates"}, "k_suppression": {"k": 5}},
+    "edge": {"edge_aggregation": {"kinds": ["people_counter", "wifi_bt", "cctv", "anpr"]}},
+    "no_retention": {"retention": {"days": {kind: 0.0 for kind in
+                                            ("cctv", "wifi_bt", "anpr", "transit_card", "smart_meter",
+                                             "people_counter", "env_iot")}}},
+}
+
+
+def test_registry_has_one_metric_per_service():
+    assert sorted(UTILITY_METRICS) == sorted(f"utility_{s}" for s in SERVICES)
+
+
+@pytest.mark.parametrize("case", sorted(CONTROL_CASES))
+def test_utilities_lie_in_unit_interval(case):
+    ctx = run(**CONTROL_CASES[case]).context()
+    for name, metric in UTILITY_METRICS.items():
+        result = metric(ctx)
+        assert result.name == name
+        assert 0.0 <= result.value <= 1.0, (case, name, result.value)
+
+
+def test_no_sensors_means_no_utility():
+    ctx = run(sensor_list=[]).context()
+    assert {name: metric(ctx).value for name, metric in UTILITY_METRICS.items()} == dict.fromkeys(UTILITY_METRICS,
+                                                                                                    0.0)
+
+
+def test_perfect_counters_everywhere_give_perfect_crowd_utility():
+    ctx = run(sensor_list=sensors(kinds=("people_counter",), detection_probability=1.0)).context()
+    assert utility_crowd(ctx).value == pytest.approx(1.0)
+
+
+def test_released_records_give_exact_energy_environment_and_transit():
+    ctx = run(sensor_list=sensors(kinds=("smart_meter", "env_iot", "transit_card")),
+              pseudonymisation={"rotation": "never"}).context()
+    assert utility_energy(ctx).value == pytest.approx(1.0)
+    assert utility_environment(ctx).value == pytest.approx(1.0)
+    assert utility_transit(ctx).value == pytest.approx(1.0)
+
+
+def _shuffled(ctx: AssessmentContext, seed: int) -> AssessmentContext:
+    """Return the context with every record's true resident permuted, in the release and in the log."""
+    rng = np.random.default_rng(seed)
+    truth = {kind: rng.permutation(owners) for kind, owners in ctx.release.record_truth.items()}
+    records = ctx.log.records.copy()
+    records["resident"] = rng.permutation(records["resident"].to_numpy())
+    log = ObservationLog(records=records, sensors=ctx.log.sensors, slot_minutes=ctx.log.slot_minutes,
+                         watchlist=ctx.log.watchlist)
+    release = dataclasses.replace(ctx.release, record_truth=truth)
+    return AssessmentContext(world=ctx.world, log=log, release=release, config=ctx.config)
+
+
+def _estimates(ctx: AssessmentContext) -> dict[str, np.ndarray]:
+    n_zones, city, config = ctx.world.city.n_zones, ctx.world.city, ctx.config
+    persons = persons_of_interest(ctx.world, ctx.log.watchlist, np.random.default_rng(0))
+    person = np.repeat(np.arange(len(persons)), 4)
+    minute = np.tile([480.0, 600.0, 1050.0, 1500.0], len(persons))
+    answer, _ = locate(ctx.release, police_identifiers(ctx.world, persons), person, minute, config)
+    return {
+        "crowd": estimate_crowd(ctx.release, ctx.log.sensors, n_zones, config).people,
+        "traffic": estimate_traffic(ctx.release, ctx.log.sensors, n_zones, config)[0],
+        "energy": estimate_energy(ctx.release, city, ctx.log.sensors, config)[0],
+        "environment": estimate_environment(ctx.release, ctx.log.sensors, n_zones)[0],
+        "transit": estimate_transit(ctx.release, ctx.log.sensors, n_zones)[0],
+        "public_safety": answer,
+    }
+
+
+@pytest.mark.parametrize("case", ["raw", "aggregates"])
+def test_shuffling_true_residents_changes_no_estimate(case):
+    ctx = run(**CONTROL_CASES[case]).context()
+    before = _estimates(ctx)
+    after = _estimates(_shuffled(ctx, seed=11))
+    assert any(len(owners) for owners in ctx.release.record_truth.values()) or case == "aggregates"
+    for service in before:
+        np.testing.assert_array_equal(before[service], after[service], err_msg=service)
+
+
+def test_more_sensor_coverage_never_lowers_crowd_utility_much():
+    values = [utility_crowd(run(sensor_list=sensors(zone_share=share, kinds=("people_counter", "cctv")))
+                            .context()).value for share in (0.1, 0.3, 0.6, 1.0)]
+    assert values[-1] > values[0]
+    assert all(later >= earlier - 0.02 for earlier, later in zip(values, values[1:], strict=False)), values
+
+
+def test_smaller_epsilon_lowers_crowd_utility():
+    def crowd(epsilon: float) -> float:
+        return utility_crowd(run(release={"level": "aggregates"},
+                                 differential_privacy={"enabled": True, "epsilon": epsilon}).context()).value
+
+    assert crowd(0.1) < crowd(1.0) < crowd(20.0)
+
+
+def test_edge_aggregation_keeps_crowd_utility():
+    records = utility_crowd(run().context()).value
+    edge = utility_crowd(run(edge_aggregation={"kinds": ["people_counter", "cctv", "wifi_bt"]}).context()).value
+    assert edge == pytest.approx(records, abs=0.02)
+
+
+def test_spatial_generalisation_lowers_crowd_utility():
+    fine = utility_crowd(run().context()).value
+    coarse = utility_crowd(run(generalisation={"spatial_block_zones": 4}).context()).value
+    assert coarse < fine
+
+
+def test_public_safety_needs_named_records():
+    named = UTILITY_METRICS["utility_public_safety"](run(pseudonymisation={"enabled": False}).context())
+    counts_only = UTILITY_METRICS["utility_public_safety"](run(release={"level": "aggregates"}).context())
+    assert named.value > 0.0
+    assert counts_only.value == 0.0
+
+
+def test_metrics_are_deterministic():
+    first = {n: m(run().context()).value for n, m in UTILITY_METRICS.items()}
+    second = {n: m(run().context()).value for n, m in UTILITY_METRICS.items()}
+    assert first == second
