@@ -26,6 +26,8 @@ from simulation.release import Release
 from simulation.scenario import ScenarioConfig
 from simulation.world import World
 
+DENSE_CELLS: int = 20_000_000
+"""Up to this many (unit, bin) cells, released rows are summed in a dense array instead of by sorting."""
 Spread = Literal["occupancy", "total", "mean"]
 Counting = Literal["detections", "per_instant", "distinct"]
 
@@ -72,10 +74,15 @@ class UnitIndex:
 
     def lookup(self, units: np.ndarray) -> np.ndarray:
         """Return the index of each released unit id, -1 for ids that are not units."""
-        units = np.asarray(units, dtype=np.int64)
-        pos = np.searchsorted(self.ids, units).clip(0, max(len(self.ids) - 1, 0))
-        found = (len(self.ids) > 0) & (self.ids[pos] == units) if len(self.ids) else np.zeros(len(units), bool)
-        return np.where(found, pos, -1)
+        units = np.asarray(units)
+        n = len(self.ids)
+        if n and self.ids[0] == 0 and self.ids[-1] == n - 1:
+            return np.where((units >= 0) & (units < n), units, -1).astype(np.int64)
+        units = units.astype(np.int64)
+        if not n:
+            return np.full(len(units), -1, dtype=np.int64)
+        pos = np.searchsorted(self.ids, units).clip(0, n - 1)
+        return np.where(self.ids[pos] == units, pos, -1)
 
 
 def n_hours(release: Release) -> int:
@@ -114,8 +121,14 @@ def sum_cells(unit: np.ndarray, time: np.ndarray, weight: np.ndarray, units: Uni
     bins = np.asarray(time, dtype=np.int64)[keep] // bin_minutes
     n_bins = int(bins.max()) + 1 if len(bins) else 1
     key = uidx[keep] * n_bins + bins
-    cells, inverse = np.unique(key, return_inverse=True)
-    sums = np.bincount(inverse, weights=np.asarray(weight, dtype=np.float64)[keep], minlength=len(cells))
+    weight = np.asarray(weight, dtype=np.float64)[keep]
+    if units.n_units * n_bins <= DENSE_CELLS:
+        sums = np.bincount(key, weights=weight, minlength=units.n_units * n_bins)
+        cells = np.flatnonzero(np.bincount(key, minlength=units.n_units * n_bins))
+        sums = sums[cells]
+    else:
+        cells, inverse = np.unique(key, return_inverse=True)
+        sums = np.bincount(inverse, weights=weight, minlength=len(cells))
     return cells // n_bins, (cells % n_bins) * bin_minutes, sums
 
 
@@ -272,13 +285,11 @@ def occupancy_truth(world: World, mask: np.ndarray | None = None) -> np.ndarray:
     slots_per_hour = max(60 // world.slot_minutes, 1)
     hour_of_slot = np.arange(world.n_slots, dtype=np.int64) * world.slot_minutes // 60
     hours = int(hour_of_slot[-1]) + 1 if world.n_slots else 0
-    if mask is None:
-        key = world.zone.astype(np.int64) + (hour_of_slot * n_zones)[:, None]
-        counts = np.bincount(key.ravel(), minlength=hours * n_zones)
-    else:
-        slots, _ = np.nonzero(mask)
-        key = hour_of_slot[slots] * n_zones + world.zone[mask].astype(np.int64)
-        counts = np.bincount(key, minlength=hours * n_zones)
+    key = world.zone + (hour_of_slot * n_zones).astype(world.zone.dtype)[:, None]
+    size = hours * n_zones
+    if mask is not None:
+        key = np.where(mask, key, size)
+    counts = np.bincount(key.ravel(), minlength=size + 1)[:size]
     return counts.reshape(hours, n_zones).T / slots_per_hour
 
 
