@@ -22,6 +22,7 @@ from dashboard.labels import (
 )
 
 FONT = {"size": 15}
+HOVER_NUMBERS = "utility %{y:.2f}, risk %{x:.2f}<extra></extra>"
 ROLE_NAMES = {"preset": "Presets", "session": "Run in this session", "current": "Current scenario"}
 
 
@@ -58,11 +59,29 @@ def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) 
         fig.add_trace(go.Scatter(
             x=rows["risk"], y=rows["utility"], mode="markers+text" if role != "session" else "markers",
             name=ROLE_NAMES[role], text=rows["label"], textposition="top center", hovertext=hover,
-            hovertemplate="%{hovertext}<br>utility %{y:.2f}, risk %{x:.2f}<extra></extra>",
+            hovertemplate="%{hovertext}<br>" + HOVER_NUMBERS,
             marker={"color": colour, "symbol": symbol, "size": size, "line": {"width": 1.5, "color": colour}}))
     fig.update_xaxes(title="Privacy risk (0 none, 1 everyone exposed) - lower is better", range=[-0.03, 1.03])
     fig.update_yaxes(title="Service utility (1 perfect) - higher is better", range=[-0.03, 1.08])
     return _layout(fig, "Utility against risk", height=480)
+
+
+def scenarios_figure(points: pd.DataFrame) -> go.Figure:
+    """Utility against risk for a few named scenarios, each in its own colour (the compare page).
+
+    Args:
+        points: One row per scenario with columns ``label``, ``utility`` and ``risk``.
+    """
+    fig = go.Figure()
+    for i, row in enumerate(points.itertuples()):
+        colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
+        fig.add_trace(go.Scatter(x=[row.risk], y=[row.utility], mode="markers+text", name=row.label,
+                                 text=[row.label], textposition="top center",
+                                 hovertemplate=f"<b>{row.label}</b><br>" + HOVER_NUMBERS,
+                                 marker={"color": colour, "size": 18, "symbol": "diamond"}))
+    fig.update_xaxes(title="Privacy risk - lower is better", range=[-0.03, 1.03])
+    fig.update_yaxes(title="Service utility - higher is better", range=[-0.03, 1.08])
+    return _layout(fig, "Utility against risk", height=420)
 
 
 def bars_figure(frame: pd.DataFrame, title: str, value_title: str, value_range: tuple[float, float] | None = (0, 1),

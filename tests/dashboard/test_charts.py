@@ -101,3 +101,11 @@ def test_tradeoff_labels_named_points(role):
     points = _points().query("role == @role")
     fig = charts.tradeoff_figure(points)
     assert list(fig.data[0].text) == list(points["label"])
+
+
+def test_scenarios_figure_gives_each_scenario_its_own_trace_and_colour():
+    points = pd.DataFrame({"label": ["A", "B", "C"], "utility": [0.1, 0.5, 0.9], "risk": [0.2, 0.3, 0.4]})
+    fig = charts.scenarios_figure(points)
+    assert [trace.name for trace in fig.data] == ["A", "B", "C"]
+    assert [trace.x[0] for trace in fig.data] == [0.2, 0.3, 0.4]
+    assert len({trace.marker.color for trace in fig.data}) == 3
