@@ -1,0 +1,145 @@
+"""Re-identification of residents from top locations (or known points).
+
+Definition (Golle and Partridge, "On the Anonymity of Home/Work Location Pairs", Pervasive 2009, LNCS 5538):
+the attacker knows each target's home and work zone (mapped to the released units). In every record dataset the
+adversary's role may read, it infers each trace's home (its most frequent unit at night, 22:00-06:00) and work
+(its most frequent unit on weekdays 9:00-17:00), and looks, key epoch by key epoch, for the traces whose
+inferred pair equals the target's (home only for residents without a workplace). The target is re-identified if
+in some epoch exactly one trace matches and it is truly theirs. The anonymity set of a target is the number of
+matching traces (the smallest over epochs); Golle and Partridge report a median of 1 at census-block level.
+
+When the attacker does not know home and work (``adversary.knows_home_work`` false) it knows p true points of
+the target's life that the dataset holds (p = ``adversary.known_points``, drawn from the target's records) and
+runs the location-time attack: the target is re-identified if exactly one trace contains all p points and it is
+theirs (de Montjoye et al. 2013; scikit-mobility's LocationTimeAttack).
+
+risk = share of residents re-identified in at least one readable dataset. At most SAMPLED_TARGETS residents
+are attacked (sampled without replacement; the share's sampling error is about +-1 point).
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import pandas as pd
+
+from simulation.metrics.base import AssessmentContext, MetricResult
+from simulation.metrics.risk.location_attack import draw_known_points
+from simulation.metrics.risk.point_index import PointIndex, sorted_unique
+from simulation.metrics.risk.traces import (
+    NIGHT_HOURS,
+    WORK_HOURS,
+    Traces,
+    hour_of_day,
+    majority,
+    readable_traces,
+    weekday,
+)
+
+SAMPLED_TARGETS = 2000
+"""Residents attacked (sampled when there are more)."""
+
+
+def top_locations(traces: Traces, start_weekday: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return each trace's inferred home and work unit (-1 when it has no record in the window)."""
+    hour = hour_of_day(traces.time)
+    night = np.isin(hour, NIGHT_HOURS)
+    day = np.isin(hour, WORK_HOURS) & (weekday(traces.time, start_weekday) < 5)
+    home = majority(traces.trace[night], traces.unit[night], traces.n_traces)
+    work = majority(traces.trace[day], traces.unit[day], traces.n_traces)
+    return home, work
+
+
+def _home_work_attack(traces: Traces, targets: np.ndarray, home_unit: np.ndarray, work_unit: np.ndarray,
+                      start_weekday: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return, per target, the trace re-identified (-1 if none) and the anonymity set size (0 if no match)."""
+    home, work = top_locations(traces, start_weekday)
+    table = pd.DataFrame({"trace": np.arange(traces.n_traces), "epoch": traces.trace_epoch, "home": home,
+                          "work": work})
+    table = table[table["home"] >= 0]
+    pair = table[table["work"] >= 0].groupby(["epoch", "home", "work"])["trace"].agg(["size", "first"])
+    alone = table.groupby(["epoch", "home"])["trace"].agg(["size", "first"])
+    known = pd.DataFrame({"target": np.arange(len(targets)), "home": home_unit, "work": work_unit})
+    with_work = known[known["work"] >= 0].merge(pair.reset_index(), on=["home", "work"])
+    without = known[known["work"] < 0].drop(columns="work").merge(alone.reset_index(), on="home")
+    hits = pd.concat([with_work, without], ignore_index=True)
+    found = np.full(len(targets), -1, dtype=np.int64)
+    anonymity = np.zeros(len(targets), dtype=np.int64)
+    if hits.empty:
+        return found, anonymity, home
+    smallest = hits.groupby("target")["size"].min()
+    anonymity[smallest.index.to_numpy()] = smallest.to_numpy()
+    single = hits[(hits["size"] == 1)]
+    correct = single[traces.trace_owner[single["first"].to_numpy()] == targets[single["target"].to_numpy()]]
+    correct = correct.drop_duplicates("target")
+    found[correct["target"].to_numpy()] = correct["first"].to_numpy()
+    return found, anonymity, home
+
+
+def _known_points_attack(traces: Traces, targets: np.ndarray, p: int,
+                         rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Return, per target, the trace re-identified by p of their true points (-1 if none) and the match count."""
+    found = np.full(len(targets), -1, dtype=np.int64)
+    owned = traces.resident >= 0
+    if not owned.any():
+        return found, np.zeros(len(targets), dtype=np.int64)
+    span = int(traces.point.max()) + 1
+    pairs = sorted_unique(traces.resident[owned] * span + traces.point[owned])
+    resident, point = pairs // span, pairs % span
+    present = np.isin(targets, resident)
+    known = np.full((len(targets), p), -1, dtype=np.int64)
+    if present.any():
+        known[present] = draw_known_points(resident, point, targets[present], p, rng)
+    counts, match = PointIndex(traces.trace, traces.point).containing(known)
+    right = (counts == 1) & (match >= 0)
+    right[right] = traces.trace_owner[match[right]] == targets[right]
+    found[right] = match[right]
+    return found, counts
+
+
+def reidentified_traces(ctx: AssessmentContext) -> dict[str, np.ndarray]:
+    """Return, per readable dataset, the traces the attack re-identified correctly (cached per context)."""
+    return _attack(ctx)[1]
+
+
+_CACHE: weakref.WeakKeyDictionary[AssessmentContext, tuple[MetricResult, dict[str, np.ndarray]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _attack(ctx: AssessmentContext) -> tuple[MetricResult, dict[str, np.ndarray]]:
+    if ctx in _CACHE:
+        return _CACHE[ctx]
+    adversary = ctx.config.adversary
+    residents = ctx.world.residents
+    n = len(residents)
+    rng = ctx.rng("reidentification")
+    targets = np.arange(n) if n <= SAMPLED_TARGETS else np.sort(rng.choice(n, SAMPLED_TARGETS, replace=False))
+    units = np.asarray(ctx.release.units)
+    home_unit = units[residents["home_zone"].to_numpy(np.int64)[targets]]
+    work_zone = residents["work_zone"].to_numpy(np.int64)[targets]
+    work_unit = np.where(work_zone >= 0, units[np.maximum(work_zone, 0)], -1)
+    hit_any = np.zeros(len(targets), dtype=bool)
+    rows, traces_found = [], {}
+    for kind, traces in readable_traces(ctx.release, adversary.role).items():
+        if adversary.knows_home_work:
+            found, anonymity, _ = _home_work_attack(traces, targets, home_unit, work_unit, ctx.world.start_weekday)
+        else:
+            found, anonymity = _known_points_attack(traces, targets, adversary.known_points,
+                                                    ctx.rng(f"reidentification_{kind}"))
+        hit_any |= found >= 0
+        traces_found[kind] = np.unique(found[found >= 0])
+        matched = anonymity[anonymity > 0]
+        rows.append({"dataset": kind, "targets": len(targets), "reidentified": float(np.mean(found >= 0)),
+                     "median_anonymity_set": float(np.median(matched)) if matched.size else float("nan"),
+                     "attack": "home_work" if adversary.knows_home_work else f"{adversary.known_points}_points"})
+    breakdown = pd.DataFrame(rows, columns=["dataset", "targets", "reidentified", "median_anonymity_set", "attack"])
+    value = float(np.mean(hit_any)) if len(targets) else 0.0
+    result = MetricResult("risk_reidentification", value, breakdown)
+    _CACHE[ctx] = (result, traces_found)
+    return _CACHE[ctx]
+
+
+def risk_reidentification(ctx: AssessmentContext) -> MetricResult:
+    """Return the share of residents re-identified (home/work pairs, or p known points), per dataset."""
+    return _attack(ctx)[0]

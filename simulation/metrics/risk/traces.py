@@ -1,0 +1,125 @@
+"""Pseudonymous traces of the released record datasets, shared by the risk attacks.
+
+A trace is every released record of one dataset carrying the same (pseudonym, epoch): what an attacker sees as
+one person between two key rotations. A point is a (released unit, time bin) pair. The owner of a trace (its
+most frequent true resident) is for scoring only. Tables are built once per Release and cached.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulation.release import Release
+
+NIGHT_HOURS: tuple[int, ...] = (22, 23, 0, 1, 2, 3, 4, 5)
+"""Hours in which a trace's most frequent unit is taken as its home (Golle and Partridge 2009)."""
+WORK_HOURS: tuple[int, ...] = (9, 10, 11, 12, 13, 14, 15, 16)
+"""Weekday hours in which a trace's most frequent unit is taken as its workplace."""
+
+
+@dataclass(frozen=True, eq=False)
+class Traces:
+    """The pseudonymous records of one dataset, grouped into traces.
+
+    Attributes:
+        kind: The dataset (sensor kind).
+        trace: Dense trace code of every kept row.
+        unit: Released unit of every kept row.
+        time: Released time (minutes) of every kept row.
+        point: Point code (unit, time bin) of every kept row.
+        resident: True resident of every kept row (scoring only).
+        trace_epoch: Key epoch of every trace.
+        trace_owner: Most frequent true resident of every trace (scoring only; -1 if none).
+        time_bin_minutes: Released time bin.
+    """
+
+    kind: str
+    trace: np.ndarray
+    unit: np.ndarray
+    time: np.ndarray
+    point: np.ndarray
+    resident: np.ndarray
+    trace_epoch: np.ndarray
+    trace_owner: np.ndarray
+    time_bin_minutes: int
+
+    @property
+    def n_traces(self) -> int:
+        """Number of traces."""
+        return len(self.trace_epoch)
+
+
+def majority(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
+    """Return the most frequent non-negative value of each group (ties: the smallest value; -1 if none)."""
+    out = np.full(n_groups, -1, dtype=np.int64)
+    keep = value >= 0
+    if not keep.any():
+        return out
+    span = int(value[keep].max()) + 1
+    key = group[keep].astype(np.int64) * span + value[keep]
+    key = np.sort(key)
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    counts = np.diff(np.concatenate([starts, [key.size]]))
+    distinct = key[starts]
+    owner_group, owner_value = distinct // span, distinct % span
+    order = np.lexsort((owner_value, -counts, owner_group))
+    first = order[np.concatenate([[True], owner_group[order][1:] != owner_group[order][:-1]])]
+    out[owner_group[first]] = owner_value[first]
+    return out
+
+
+def _build(release: Release, kind: str) -> Traces:
+    frame = release.records[kind]
+    truth = np.asarray(release.record_truth.get(kind, np.full(len(frame), -1)), dtype=np.int64)
+    pseudonym = frame["pseudonym"].to_numpy(np.int64)
+    keep = pseudonym != -1
+    epoch = frame["epoch"].to_numpy(np.int64)[keep]
+    pseudonym = pseudonym[keep]
+    pairs = pd.DataFrame({"pseudonym": pseudonym, "epoch": epoch})
+    trace = pairs.groupby(["pseudonym", "epoch"], sort=True).ngroup().to_numpy(np.int64)
+    n_traces = int(trace.max()) + 1 if trace.size else 0
+    trace_epoch = np.zeros(n_traces, dtype=np.int64)
+    trace_epoch[trace] = epoch
+    unit = frame["unit"].to_numpy(np.int64)[keep]
+    time = frame["time"].to_numpy(np.int64)[keep]
+    bins = max(int(release.time_bin_minutes), 1)
+    n_bins = release.horizon_minutes // bins + 1
+    resident = truth[keep]
+    return Traces(kind=kind, trace=trace, unit=unit, time=time, point=unit * n_bins + time // bins,
+                  resident=resident, trace_epoch=trace_epoch, trace_owner=majority(trace, resident, n_traces),
+                  time_bin_minutes=bins)
+
+
+_CACHE: weakref.WeakKeyDictionary[Release, dict[str, Traces]] = weakref.WeakKeyDictionary()
+
+
+def traces_of(release: Release, kind: str) -> Traces:
+    """Return the traces of one released record dataset (cached per release)."""
+    per_release = _CACHE.setdefault(release, {})
+    if kind not in per_release:
+        per_release[kind] = _build(release, kind)
+    return per_release[kind]
+
+
+def readable_traces(release: Release, role: str) -> dict[str, Traces]:
+    """Return the traces of every record dataset the role may read that holds at least one pseudonym."""
+    out = {}
+    for kind in sorted(release.visible_to(role)):
+        traces = traces_of(release, kind)
+        if traces.n_traces:
+            out[kind] = traces
+    return out
+
+
+def hour_of_day(time: np.ndarray) -> np.ndarray:
+    """Return the hour of day of times in minutes from the start of the horizon."""
+    return (time % 1440) // 60
+
+
+def weekday(time: np.ndarray, start_weekday: int) -> np.ndarray:
+    """Return the weekday (0 = Monday) of times in minutes from the start of the horizon."""
+    return (time // 1440 + start_weekday) % 7
