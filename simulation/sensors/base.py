@@ -232,7 +232,8 @@ class Sensor:
 def slot_device_order(row: np.ndarray, device: np.ndarray, n_devices: int) -> np.ndarray:
     """Return the stable permutation ordering records by (row, device); ties keep their order.
 
-    Uses a 16-bit radix sort when the combined key fits 16 bits (the usual case within a chunk of slots).
+    Two stable 16-bit radix passes (device, then row) when both fit 16 bits, as they do for any city and horizon
+    the schema allows; otherwise one stable sort of a combined key.
 
     Args:
         row: Non-negative slot (or slot-row) of each record.
@@ -241,14 +242,14 @@ def slot_device_order(row: np.ndarray, device: np.ndarray, n_devices: int) -> np
     """
     if len(row) == 0:
         return np.empty(0, dtype=np.intp)
-    key = row.astype(np.int64) * max(1, n_devices) + device
-    if int(key[-1]) < (1 << 16) and int(key.max()) < (1 << 16):
-        return np.argsort(key.astype(np.uint16), kind="stable")
-    return np.argsort(key, kind="stable")
+    if n_devices <= (1 << 16) and int(row.max()) < (1 << 16):
+        by_device = np.argsort(device.astype(np.uint16), kind="stable")
+        return by_device[np.argsort(row[by_device].astype(np.uint16), kind="stable")]
+    return np.argsort(row.astype(np.int64) * max(1, n_devices) + device, kind="stable")
 
 
 def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carriers: np.ndarray | None = None,
-                       outdoors: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                       outdoors: bool = False, ordered: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (slot, resident, device) of everyone in a covered zone at the sensor's sampling slots.
 
     Args:
@@ -257,9 +258,10 @@ def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carrier
         lookup: Zone -> device index, -1 where no device stands.
         carriers: Optional boolean mask over residents: only these can be seen (e.g. phones with Wi-Fi on).
         outdoors: Leave out residents at home (inside a dwelling, out of a street sensor's view).
+        ordered: Order each slot's records by device (False: by resident, for callers that only count).
 
     Returns:
-        int32 slot, resident and device arrays, ordered by slot, device, then resident.
+        int32 slot, resident and device arrays, ordered by slot, device (if ``ordered``), then resident.
     """
     n, n_devices = world.n_residents, int(lookup.max()) + 1
     slots, residents, devices = [], [], []
@@ -273,7 +275,7 @@ def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carrier
         flat = np.flatnonzero(hit)
         row, resident = np.divmod(flat, n)
         device = device.ravel()[flat]
-        order = slot_device_order(row, device, n_devices)
+        order = slot_device_order(row, device, n_devices) if ordered else slice(None)
         slots.append(chunk[row[order]])
         residents.append(resident[order].astype(np.int32))
         devices.append(device[order])

@@ -22,7 +22,8 @@ class PeopleCounterSensor(Sensor):
     def detect(self, world: World, devices: np.ndarray, rng: np.random.Generator) -> Detections:
         """Record one count per sampling slot per device."""
         slots = self.sampling_slots(world)
-        slot, _, device = present_in_covered(world, self, self.device_lookup(world, devices), outdoors=True)
+        slot, _, device = present_in_covered(world, self, self.device_lookup(world, devices), outdoors=True,
+                                              ordered=False)
         sample = slot // self.sampling_step(world)
         present = np.bincount(sample.astype(np.int64) * len(devices) + device,
                               minlength=len(slots) * len(devices))

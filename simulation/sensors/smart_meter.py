@@ -57,10 +57,10 @@ class SmartMeterSensor(Sensor):
         occupants = self.occupancy(world, covered_members, first_member)
         step = self.sampling_step(world)
         slots = self.sampling_slots(world)
-        hours = np.minimum(step, world.n_slots - slots) * world.slot_minutes / 60.0
+        hours = (np.minimum(step, world.n_slots - slots) * world.slot_minutes / 60.0).astype(np.float32)
         hour = world.slot_hour()[slots]
-        kw = BASE_KW + PERSON_KW * occupants * HOUR_FACTOR[hour][:, None]
-        kwh = kw * hours[:, None] * rng.lognormal(0.0, NOISE_SIGMA, size=kw.shape)
+        kw = BASE_KW + PERSON_KW * occupants * HOUR_FACTOR.astype(np.float32)[hour][:, None]
+        kwh = kw * hours[:, None] * np.exp(NOISE_SIGMA * rng.standard_normal(kw.shape, dtype=np.float32))
         n_households = len(covered)
         slot = np.repeat(slots, n_households)
         which = np.tile(np.arange(n_households), len(slots))
@@ -80,12 +80,22 @@ class SmartMeterSensor(Sensor):
         rows = max(step, CHUNK_CELLS // max(1, len(members)) // step * step)
         parts = []
         for first in range(0, world.n_slots, rows):
-            at_home = (world.activity[first: first + rows][:, members] == HOME).astype(np.float32)
-            per_household = np.add.reduceat(at_home, first_member, axis=1)
-            starts = np.arange(0, len(per_household), step)
-            lengths = np.minimum(step, len(per_household) - starts)
-            parts.append(np.add.reduceat(per_household, starts, axis=0) / lengths[:, None])
+            at_home = world.activity[first: first + rows] == HOME
+            starts = np.arange(0, len(at_home), step)
+            lengths = np.minimum(step, len(at_home) - starts)
+            per_interval = interval_sums(at_home, step)[:, members]
+            per_household = np.add.reduceat(per_interval, first_member, axis=1, dtype=np.int32)
+            parts.append(per_household.astype(np.float32) / lengths[:, None].astype(np.float32))
         return np.concatenate(parts)
+
+
+def interval_sums(flags: np.ndarray, step: int) -> np.ndarray:
+    """Return the sums of consecutive runs of ``step`` rows of a (rows, n) boolean array (the last run may be short)."""
+    full = len(flags) // step * step
+    sums = flags[:full].reshape(-1, step, flags.shape[1]).sum(axis=1, dtype=np.int16)
+    if full < len(flags):
+        sums = np.vstack([sums, flags[full:].sum(axis=0, dtype=np.int16)[None, :]])
+    return sums
 
 
 def _ranges(sizes: np.ndarray) -> np.ndarray:

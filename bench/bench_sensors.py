@@ -1,0 +1,86 @@
+"""Time stage 2 (observe) with all seven sensor kinds: 5,000 residents x 7 days, then 100,000 x 7 days.
+
+Run: ``/work/venv/bin/python bench/bench_sensors.py [--quick]`` (``--quick`` skips 100,000). Uses
+``simulation.model.build_world`` when it exists, else the sensor tests' commuter world on a 24 x 24 grid (a stand-in
+with simpler days). Prints, per scale: how the world was made and its build time, the records per kind, the time of
+each deployment's detection, the median wall time of observe() over several runs after a warm-up, and the peak
+memory observe() allocates (tracemalloc, which numpy reports to).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from simulation.rng import stream  # noqa: E402
+from simulation.scenario import ScenarioConfig  # noqa: E402
+from simulation.sensors import make_sensor, observe  # noqa: E402
+
+SENSORS = [
+    {"kind": "cctv", "name": "cctv", "placement": {"zone_share": 0.2}, "face_recognition": True},
+    {"kind": "wifi_bt", "name": "wifi", "placement": {"zone_share": 0.3}},
+    {"kind": "anpr", "name": "anpr", "placement": {"zone_share": 0.5}},
+    {"kind": "transit_card", "name": "gates", "placement": {"zone_share": 1.0}},
+    {"kind": "smart_meter", "name": "meters", "placement": {"zone_share": 1.0}},
+    {"kind": "people_counter", "name": "counters", "placement": {"zone_share": 0.2}},
+    {"kind": "env_iot", "name": "air", "placement": {"zone_share": 0.1}},
+]
+
+
+def make_world(config: ScenarioConfig):
+    """Return the world of the scenario, how it was made, and the seconds it took."""
+    start = time.perf_counter()
+    try:
+        from simulation.model import build_world
+    except ImportError:
+        from tests.sensor_fixtures import commuter_world, grid_city
+
+        world = commuter_world(grid_city(24, 24), n=config.population.residents, days=config.world.days)
+        how = "commuter world stand-in (simulation.model.build_world not yet available)"
+    else:
+        world = build_world(config)
+        how = "simulation.model.build_world"
+    return world, how, time.perf_counter() - start
+
+
+def bench(residents: int, repeats: int) -> None:
+    """Print the figures of one scale."""
+    config = ScenarioConfig.model_validate(
+        {"seed": 42, "population": {"residents": residents}, "world": {"days": 7}, "sensors": SENSORS})
+    world, how, build_seconds = make_world(config)
+    print(f"\n== {residents:,} residents x {config.world.days} days x {world.slots_per_day} slots ==")
+    print(f"world: {how}, built in {build_seconds:.2f} s")
+    for sensor_config in config.sensors:
+        sensor = make_sensor(sensor_config, config.seed)
+        devices = sensor.place(world.city, config.seed)
+        start = time.perf_counter()
+        found = sensor.detect(world, devices, stream(config.seed, "sensor", sensor.name))
+        print(f"  {sensor.kind:15s} {len(devices):4d} devices {len(found):>11,} records "
+              f"{time.perf_counter() - start:6.3f} s")
+    observe(world, config)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        log = observe(world, config)
+        times.append(time.perf_counter() - start)
+        del log
+    tracemalloc.start()
+    log = observe(world, config)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    size = log.records.memory_usage(deep=True).sum()
+    print(f"observe(): {len(log.records):,} records, median {statistics.median(times):.3f} s "
+          f"(min {min(times):.3f}, max {max(times):.3f}, {repeats} runs); "
+          f"log {size / 2**20:.0f} MiB, peak allocated during observe {peak / 2**20:.0f} MiB")
+    print(f"world + log: {build_seconds + statistics.median(times):.2f} s")
+
+
+if __name__ == "__main__":
+    bench(5_000, repeats=7)
+    if "--quick" not in sys.argv:
+        bench(100_000, repeats=3)
