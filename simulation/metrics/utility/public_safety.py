@@ -114,7 +114,7 @@ def locate(release: Release, identifiers: pd.DataFrame, person: np.ndarray, minu
         identifiers: What the police know of each person (:func:`police_identifiers`: person, kind, token).
         person: Person index (into the identifier table's persons) of each query.
         minute: Query time in minutes from the start of the horizon.
-        config: The scenario (face-match threshold).
+        config: The scenario (pseudonymisation settings: whether alerts can be resolved).
 
     Returns:
         (unit index answered, -1 if none; the dataset that answered, "" if none) per query.
