@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
-from simulation.metrics.base import AssessmentContext
 from simulation.metrics.utility import UTILITY_METRICS
-from simulation.metrics.utility.crowd import estimate_crowd, utility_crowd
-from simulation.metrics.utility.energy import estimate_energy, utility_energy
-from simulation.metrics.utility.environment import estimate_environment, utility_environment
-from simulation.metrics.utility.public_safety import locate, persons_of_interest, police_identifiers
-from simulation.metrics.utility.traffic import estimate_traffic
-from simulation.metrics.utility.transit import estimate_transit, utility_transit
-from simulation.observations import ObservationLog
+from simulation.metrics.utility.crowd import utility_crowd
+from simulation.metrics.utility.energy import utility_energy
+from simulation.metrics.utility.environment import utility_environment
+from simulation.metrics.utility.transit import utility_transit
 from simulation.scenario import SERVICES
-from tests.utility_fixtures import run, sensors
+from tests.utility_fixtures import estimates, run, sensors, shuffled
 
 CONTROL_CASES = {
     "default": {},
@@ -65,39 +59,11 @@ def test_released_records_give_exact_energy_environment_and_transit():
     assert utility_transit(ctx).value == pytest.approx(1.0)
 
 
-def _shuffled(ctx: AssessmentContext, seed: int) -> AssessmentContext:
-    """Return the context with every record's true resident permuted, in the release and in the log."""
-    rng = np.random.default_rng(seed)
-    truth = {kind: rng.permutation(owners) for kind, owners in ctx.release.record_truth.items()}
-    records = ctx.log.records.copy()
-    records["resident"] = rng.permutation(records["resident"].to_numpy())
-    log = ObservationLog(records=records, sensors=ctx.log.sensors, slot_minutes=ctx.log.slot_minutes,
-                         watchlist=ctx.log.watchlist)
-    release = dataclasses.replace(ctx.release, record_truth=truth)
-    return AssessmentContext(world=ctx.world, log=log, release=release, config=ctx.config)
-
-
-def _estimates(ctx: AssessmentContext) -> dict[str, np.ndarray]:
-    n_zones, city, config = ctx.world.city.n_zones, ctx.world.city, ctx.config
-    persons = persons_of_interest(ctx.world, ctx.log.watchlist, np.random.default_rng(0))
-    person = np.repeat(np.arange(len(persons)), 4)
-    minute = np.tile([480.0, 600.0, 1050.0, 1500.0], len(persons))
-    answer, _ = locate(ctx.release, police_identifiers(ctx.world, persons), person, minute, config)
-    return {
-        "crowd": estimate_crowd(ctx.release, ctx.log.sensors, n_zones, config).people,
-        "traffic": estimate_traffic(ctx.release, ctx.log.sensors, n_zones, config)[0],
-        "energy": estimate_energy(ctx.release, city, ctx.log.sensors, config)[0],
-        "environment": estimate_environment(ctx.release, ctx.log.sensors, n_zones)[0],
-        "transit": estimate_transit(ctx.release, ctx.log.sensors, n_zones)[0],
-        "public_safety": answer,
-    }
-
-
 @pytest.mark.parametrize("case", ["raw", "aggregates"])
 def test_shuffling_true_residents_changes_no_estimate(case):
     ctx = run(**CONTROL_CASES[case]).context()
-    before = _estimates(ctx)
-    after = _estimates(_shuffled(ctx, seed=11))
+    before = estimates(ctx)
+    after = estimates(shuffled(ctx, seed=11))
     assert any(len(owners) for owners in ctx.release.record_truth.values()) or case == "aggregates"
     for service in before:
         np.testing.assert_array_equal(before[service], after[service], err_msg=service)

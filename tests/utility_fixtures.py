@@ -6,10 +6,19 @@ the release come from the real sensors and controls, so the estimators are teste
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+
+import numpy as np
 
 from simulation.controls.pipeline import apply_controls
 from simulation.metrics.base import AssessmentContext
+from simulation.metrics.utility.crowd import estimate_crowd
+from simulation.metrics.utility.energy import estimate_energy
+from simulation.metrics.utility.environment import estimate_environment
+from simulation.metrics.utility.public_safety import locate, persons_of_interest, police_identifiers
+from simulation.metrics.utility.traffic import estimate_traffic
+from simulation.metrics.utility.transit import estimate_transit
 from simulation.observations import ObservationLog
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
@@ -76,3 +85,32 @@ def run(sensor_list: list[dict] | None = None, n: int = 200, days: int = 2, seed
     config = config_for(the_world, sensor_list, seed=seed, **controls)
     log = observe(the_world, config)
     return Run(the_world, log, apply_controls(the_world, log, config), config)
+
+
+def shuffled(ctx: AssessmentContext, seed: int) -> AssessmentContext:
+    """Return the context with every record's true resident permuted, in the release and in the log."""
+    rng = np.random.default_rng(seed)
+    truth = {kind: rng.permutation(owners) for kind, owners in ctx.release.record_truth.items()}
+    records = ctx.log.records.copy()
+    records["resident"] = rng.permutation(records["resident"].to_numpy())
+    log = ObservationLog(records=records, sensors=ctx.log.sensors, slot_minutes=ctx.log.slot_minutes,
+                         watchlist=ctx.log.watchlist)
+    release = dataclasses.replace(ctx.release, record_truth=truth)
+    return AssessmentContext(world=ctx.world, log=log, release=release, config=ctx.config)
+
+
+def estimates(ctx: AssessmentContext) -> dict[str, np.ndarray]:
+    """Return every service's estimate (not its score), computed as the metrics compute them."""
+    n_zones, city, config = ctx.world.city.n_zones, ctx.world.city, ctx.config
+    persons = persons_of_interest(ctx.world, ctx.log.watchlist, np.random.default_rng(0))
+    person = np.repeat(np.arange(len(persons)), 4)
+    minute = np.tile([480.0, 600.0, 1050.0, 1500.0], len(persons))
+    answer, _ = locate(ctx.release, police_identifiers(ctx.world, persons), person, minute, config)
+    return {
+        "crowd": estimate_crowd(ctx.release, ctx.log.sensors, n_zones, config).people,
+        "traffic": estimate_traffic(ctx.release, ctx.log.sensors, n_zones, config)[0],
+        "energy": estimate_energy(ctx.release, city, ctx.log.sensors, config)[0],
+        "environment": estimate_environment(ctx.release, ctx.log.sensors, n_zones)[0],
+        "transit": estimate_transit(ctx.release, ctx.log.sensors, n_zones)[0],
+        "public_safety": answer,
+    }
