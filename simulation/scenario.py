@@ -278,17 +278,17 @@ class ReleaseControl(StrictModel):
 
 
 class ControlsConfig(StrictModel):
-    """Every privacy control, applied in the fixed order of the fields below."""
+    """Every privacy control, in the order ``simulation.controls.pipeline`` applies them."""
 
-    edge_aggregation: EdgeAggregationControl = Field(default_factory=EdgeAggregationControl)
     opt_out: OptOutControl = Field(default_factory=OptOutControl)
+    edge_aggregation: EdgeAggregationControl = Field(default_factory=EdgeAggregationControl)
     pseudonymisation: PseudonymisationControl = Field(default_factory=PseudonymisationControl)
     face_recognition: FaceRecognitionControl = Field(default_factory=FaceRecognitionControl)
     retention: RetentionControl = Field(default_factory=RetentionControl)
     access: AccessControl = Field(default_factory=AccessControl)
     generalisation: GeneralisationControl = Field(default_factory=GeneralisationControl)
-    k_suppression: KSuppressionControl = Field(default_factory=KSuppressionControl)
     differential_privacy: DifferentialPrivacyControl = Field(default_factory=DifferentialPrivacyControl)
+    k_suppression: KSuppressionControl = Field(default_factory=KSuppressionControl)
     release: ReleaseControl = Field(default_factory=ReleaseControl)
 
 
