@@ -29,40 +29,64 @@ NO_PERSON_KINDS: tuple[str, ...] = ("env_iot",)
 """Kinds whose counts are numbers of readings, not of people: no noise, no suppression."""
 
 
-def cell_key(time: np.ndarray, unit: np.ndarray, n_units: int) -> np.ndarray:
-    """Return an int64 key per (time, unit); times are in minutes (already binned)."""
-    return time.astype(np.int64) * n_units + unit.astype(np.int64)
+def cell_key(time: np.ndarray, unit: np.ndarray, n_units: int, bin_minutes: int = 1) -> np.ndarray:
+    """Return an int64 key per (time, unit): ``(time // bin_minutes) * n_units + unit``.
+
+    Decode with :func:`cell_time_unit`.
+    """
+    return (time.astype(np.int64) // bin_minutes) * n_units + unit.astype(np.int64)
 
 
-def contributions(table: Table, kind: str, n_units: int) -> Table:
+def cell_time_unit(key: np.ndarray, n_units: int, bin_minutes: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Return the time (minutes, int32) and unit (int32) of cell keys made by :func:`cell_key`."""
+    return ((key // n_units) * bin_minutes).astype(np.int32), (key % n_units).astype(np.int32)
+
+
+def contributions(table: Table, kind: str, n_units: int, bin_minutes: int) -> Table:
     """Return one row per (time, unit, contributor) of a record table, and one per anonymous record.
 
     Args:
         table: Generalised working records.
         kind: Their sensor kind.
         n_units: Number of released units.
+        bin_minutes: Width of the (already applied) time bins.
 
     Returns:
         A table with columns time, unit, person (contributor code; -1 anonymous) and weight.
     """
-    identified = table["token"] >= 0
-    if kind in COUNT_IN_VALUE_KINDS:
-        identified = np.zeros(n_rows(table), dtype=bool)
-    _, person = np.unique(table["token"][identified], return_inverse=True)
-    key = cell_key(table["time"][identified], table["unit"][identified], n_units)
+    counted_in_value = kind in COUNT_IN_VALUE_KINDS
+    identified = np.zeros(n_rows(table), dtype=bool) if counted_in_value else table["person"] >= 0
+    person = table["person"][identified]
     n_people = int(person.max()) + 1 if len(person) else 1
-    pair = np.unique(key * n_people + person.ravel())
+    cells = cell_key(table["time"][identified], table["unit"][identified], n_units, bin_minutes)
+    pair = pd.unique(cells * n_people + person)
     anon = ~identified
-    anon_weight = np.ones(int(anon.sum()))
-    if kind in COUNT_IN_VALUE_KINDS:
-        anon_weight = np.nan_to_num(table["value"][anon].astype(np.float64))
-    pair_key = pair // n_people
+    anon_weight = np.nan_to_num(table["value"][anon].astype(np.float64)) if counted_in_value else np.ones(
+        int(anon.sum()))
+    pair_time, pair_unit = cell_time_unit(pair // n_people, n_units, bin_minutes)
     return {
-        "time": np.concatenate([pair_key // n_units, table["time"][anon].astype(np.int64)]),
-        "unit": np.concatenate([(pair_key % n_units), table["unit"][anon].astype(np.int64)]).astype(np.int32),
+        "time": np.concatenate([pair_time.astype(np.int64), table["time"][anon].astype(np.int64)]),
+        "unit": np.concatenate([pair_unit, table["unit"][anon].astype(np.int32)]),
         "person": np.concatenate([pair % n_people, np.full(int(anon.sum()), -1, np.int64)]),
         "weight": np.concatenate([np.ones(len(pair)), anon_weight]),
     }
+
+
+DENSE_LIMIT = 1 << 22
+"""Largest key range summed with a dense bincount; wider ranges are factorised first."""
+
+
+def group_sums(key: np.ndarray, *weights: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Return the distinct non-negative keys (sorted) and, for each weight array, its sum per key."""
+    if len(key) and int(key.max()) < DENSE_LIMIT:
+        present = np.bincount(key, minlength=int(key.max()) + 1) > 0
+        unique = np.flatnonzero(present)
+        sums = [np.bincount(key, weights=w, minlength=len(present))[unique] for w in weights]
+        return (unique.astype(np.int64), *sums)
+    code, unique = pd.factorize(key)
+    order = np.argsort(unique)
+    sums = [np.bincount(code, weights=w, minlength=len(unique))[order] for w in weights]
+    return (np.asarray(unique, dtype=np.int64)[order], *sums)
 
 
 def edge_contributions(table: Table, bin_minutes: int) -> Table:
@@ -72,24 +96,22 @@ def edge_contributions(table: Table, bin_minutes: int) -> Table:
             "person": np.full(n_rows(table), -1, np.int64), "weight": table["count"] / instants}
 
 
-def count_cells(contrib: Table, n_units: int) -> pd.DataFrame:
+def count_cells(contrib: Table, n_units: int, bin_minutes: int) -> pd.DataFrame:
     """Return the count of every cell that has a contribution (columns time, unit, count), sorted."""
-    key = cell_key(contrib["time"], contrib["unit"], n_units)
-    cells, inverse = np.unique(key, return_inverse=True)
-    counts = np.bincount(inverse.ravel(), weights=contrib["weight"], minlength=len(cells))
-    return pd.DataFrame({"time": (cells // n_units).astype(np.int32), "unit": (cells % n_units).astype(np.int32),
-                         "count": counts.astype(np.float64)})
+    cells, counts = group_sums(cell_key(contrib["time"], contrib["unit"], n_units, bin_minutes), contrib["weight"])
+    time, unit = cell_time_unit(cells, n_units, bin_minutes)
+    return pd.DataFrame({"time": time, "unit": unit, "count": counts.astype(np.float64)})
 
 
-def mean_values(time: np.ndarray, unit: np.ndarray, value: np.ndarray, n_units: int) -> pd.DataFrame:
+def mean_values(time: np.ndarray, unit: np.ndarray, value: np.ndarray, n_units: int,
+                bin_minutes: int) -> pd.DataFrame:
     """Return the mean non-NaN reading of every cell that has one (columns time, unit, value)."""
     value = value.astype(np.float64)
     has = ~np.isnan(value)
-    cells, inverse = np.unique(cell_key(time[has], unit[has], n_units), return_inverse=True)
-    sums = np.bincount(inverse.ravel(), weights=value[has], minlength=len(cells))
-    ns = np.bincount(inverse.ravel(), minlength=len(cells))
-    return pd.DataFrame({"time": (cells // n_units).astype(np.int32), "unit": (cells % n_units).astype(np.int32),
-                         "value": sums / np.maximum(ns, 1)})
+    cells, sums, ns = group_sums(cell_key(time[has], unit[has], n_units, bin_minutes), value[has],
+                                 np.ones(int(has.sum())))
+    cell_time, cell_unit = cell_time_unit(cells, n_units, bin_minutes)
+    return pd.DataFrame({"time": cell_time, "unit": cell_unit, "value": sums / np.maximum(ns, 1)})
 
 
 def with_values(counts: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
@@ -122,7 +144,7 @@ class Aggregation(Control):
             if kind in captured:
                 table = captured[kind]
                 rows_in += n_rows(table)
-                parts.append(contributions(table, kind, n_units))
+                parts.append(contributions(table, kind, n_units, bin_minutes))
                 value_parts.append((table["time"], table["unit"], table["value"]))
             if kind in state.edge_counts:
                 edge = state.edge_counts[kind]
@@ -131,8 +153,8 @@ class Aggregation(Control):
                 value_parts.append((edge["time"], edge["unit"], edge["value"]))
             contrib[kind] = concat(parts)
             values[kind] = mean_values(*(np.concatenate(column) for column in zip(*value_parts, strict=True)),
-                                       n_units=n_units)
-            aggregates[kind] = with_values(count_cells(contrib[kind], n_units), values[kind])
+                                       n_units=n_units, bin_minutes=bin_minutes)
+            aggregates[kind] = with_values(count_cells(contrib[kind], n_units, bin_minutes), values[kind])
             source = "edge counts" if kind in state.edge_counts else "records as captured"
             rows.append(audit_row(self, kind, rows_in, len(aggregates[kind]),
                                   f"{len(aggregates[kind])} (time, unit) cells from {source}"))

@@ -9,8 +9,9 @@ to filter than DataFrames at a few hundred thousand rows. Working record columns
 ``time`` (int64 minutes from the start of the horizon, rounded down to the time bin after generalisation),
 ``sensor`` (int32 device index), ``zone`` (int32), ``unit`` (int32 released spatial unit), ``token`` (int64:
 the raw identifier, then its pseudonym; -1 if none), ``value`` (float32), ``resident`` (int32, the truth, kept
-only to be handed to scoring as ``Release.record_truth``), ``epoch`` (int32 key epoch) and ``named`` (bool: the
-record names a person, see :mod:`simulation.release`).
+only to be handed to scoring as ``Release.record_truth``), ``epoch`` (int32 key epoch), ``named`` (bool: the
+record names a person, see :mod:`simulation.release`) and ``person`` (int64 dense code of the released identifier,
+set by pseudonymisation: two records share a code exactly when they share a pseudonym; -1 without identifier).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from simulation.world import World
 Stage = Literal["capture", "storage", "release"]
 Table = dict[str, np.ndarray]
 RECORD_WORK_COLUMNS: tuple[str, ...] = (
-    "time", "sensor", "zone", "unit", "token", "value", "resident", "epoch", "named",
+    "time", "sensor", "zone", "unit", "token", "value", "resident", "epoch", "named", "person",
 )
 EDGE_COLUMNS: tuple[str, ...] = ("time", "sensor", "zone", "unit", "count", "value", "instant_minutes")
 """Columns of an edge count table: one row per (device, sampling slot); ``instant_minutes`` is the device's
@@ -42,7 +43,9 @@ def n_rows(table: Table) -> int:
 
 
 def take(table: Table, rows: np.ndarray) -> Table:
-    """Return the rows of a table selected by a boolean mask or an index array."""
+    """Return the rows of a table selected by a boolean mask or an index array (the table itself if all)."""
+    if rows.dtype == bool and rows.all():
+        return table
     return {name: column[rows] for name, column in table.items()}
 
 

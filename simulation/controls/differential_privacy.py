@@ -71,13 +71,18 @@ def bound_contributions(contrib: Table, max_contributions: int, rng: np.random.G
     """
     person = contrib["person"]
     priority = rng.random(len(person))
-    order = np.lexsort((priority, person))
-    sorted_person = person[order]
-    starts = np.r_[0, np.flatnonzero(sorted_person[1:] != sorted_person[:-1]) + 1]
-    group_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    rank = np.arange(len(order)) - group_start
-    keep = np.ones(len(order), dtype=bool)
-    keep[order] = (sorted_person < 0) | (rank < max_contributions)
+    identified = person >= 0
+    per_person = np.bincount(person[identified]) if identified.any() else np.zeros(0, np.int64)
+    keep = np.ones(len(person), dtype=bool)
+    crowded = np.flatnonzero(identified & (per_person[np.clip(person, 0, None)] > max_contributions)
+                             if len(per_person) else np.zeros(len(person), bool))
+    if len(crowded):
+        # rank each crowded contributor's cells by their random priority; keep the first m
+        order = crowded[np.argsort(person[crowded] + priority[crowded], kind="stable")]
+        sorted_person = person[order]
+        starts = np.r_[0, np.flatnonzero(sorted_person[1:] != sorted_person[:-1]) + 1]
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        keep[order[rank >= max_contributions]] = False
     return take(contrib, keep), int((~keep).sum())
 
 
@@ -87,12 +92,11 @@ def noisy_domain_counts(contrib: Table, domain_units: np.ndarray, horizon_minute
     times = np.arange(0, horizon_minutes, bin_minutes, dtype=np.int64)
     grid_time = np.repeat(times, len(domain_units))
     grid_unit = np.tile(domain_units.astype(np.int64), len(times))
-    domain = cell_key(grid_time, grid_unit, n_units)
-    exact = np.zeros(len(domain))
-    key = cell_key(contrib["time"], contrib["unit"], n_units)
+    domain = cell_key(grid_time, grid_unit, n_units, bin_minutes)
+    key = cell_key(contrib["time"], contrib["unit"], n_units, bin_minutes)
     where = np.clip(np.searchsorted(domain, key), 0, max(len(domain) - 1, 0))
-    inside = (len(domain) > 0) & (domain[where] == key) if len(domain) else np.zeros(len(key), bool)
-    np.add.at(exact, where[inside], contrib["weight"][inside])
+    inside = (domain[where] == key) if len(domain) else np.zeros(len(key), bool)
+    exact = np.bincount(where[inside], weights=contrib["weight"][inside], minlength=len(domain))
     return grid_time, grid_unit, exact + rng.laplace(0.0, scale, size=len(domain))
 
 

@@ -32,7 +32,8 @@ class FaceRecognition(Control):
         deleted = scored & ~match & (table["token"] >= 0)
         token = np.where(deleted, np.int64(-1), table["token"])
         named = table["named"] | match
-        records = {**state.records, "cctv": {**table, "token": token, "named": named}}
+        person = np.where(deleted, np.int64(-1), table["person"])
+        records = {**state.records, "cctv": {**table, "token": token, "named": named, "person": person}}
         row = audit_row(self, "cctv", n_rows(table), n_rows(table),
                         f"{int(match.sum())} alerts at threshold {threshold:g} out of {int(scored.sum())} faces "
                         f"matched; {int(deleted.sum())} non-matching templates deleted")

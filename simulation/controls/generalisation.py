@@ -44,12 +44,9 @@ class Generalisation(Control):
         n_units = int(units.max()) + 1 if len(units) else 0
         for kind, table in state.records.items():
             records[kind] = generalise(table, units, bin_minutes)
-            before = _points(table["zone"], table["time"])
-            after = _points(records[kind]["unit"], records[kind]["time"])
             rows.append(audit_row(self, kind, n_rows(table), n_rows(table),
                                   f"{len(units)} zones -> {n_units} units ({settings.spatial_block_zones}x"
-                                  f"{settings.spatial_block_zones} blocks), {bin_minutes}-min bins; distinct "
-                                  f"(place, time) points {before} -> {after}"))
+                                  f"{settings.spatial_block_zones} blocks), times rounded down to {bin_minutes} min"))
         captured = {kind: generalise(table, units, bin_minutes) for kind, table in (state.captured or {}).items()}
         edge = {kind: generalise(table, units, bin_minutes) for kind, table in state.edge_counts.items()}
         for kind, table in edge.items():
@@ -58,9 +55,3 @@ class Generalisation(Control):
         return state.evolve(records=records, captured=captured, edge_counts=edge, units=units,
                             time_bin_minutes=bin_minutes), rows
 
-
-def _points(place: np.ndarray, time: np.ndarray) -> int:
-    """Return the number of distinct (place, time) pairs."""
-    if len(place) == 0:
-        return 0
-    return int(np.unique(place.astype(np.int64) * (int(time.max()) + 1) + time).size)

@@ -65,18 +65,25 @@ RELEASED_RECORD_COLUMNS: tuple[str, ...] = ("time", "unit", "pseudonym", "value"
 def initial_records(log: ObservationLog) -> dict[str, Table]:
     """Split the observation log into working record tables, one per sensor kind that has a device."""
     frame = log.records
-    kinds = [kind for kind in SENSOR_KINDS if kind in set(log.sensors["kind"].astype(str))]
-    codes = pd.Categorical(frame["kind"].astype(str), categories=list(SENSOR_KINDS)).codes
-    slot = frame["slot"].to_numpy(np.int64)
-    zone = frame["zone"].to_numpy(np.int32)
+    deployed = set(log.sensors["kind"].astype(str))
+    kind = frame["kind"]
+    if isinstance(kind.dtype, pd.CategoricalDtype) and list(kind.cat.categories) == list(SENSOR_KINDS):
+        codes = kind.cat.codes.to_numpy()
+    else:
+        codes = pd.Categorical(kind.astype(str), categories=list(SENSOR_KINDS)).codes
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(SENSOR_KINDS) + 1))
+    slot = frame["slot"].to_numpy(np.int64)[order]
+    zone = frame["zone"].to_numpy(np.int32)[order]
     columns = {
-        "time": slot * log.slot_minutes, "sensor": frame["sensor"].to_numpy(np.int32), "zone": zone, "unit": zone,
-        "token": frame["token"].to_numpy(np.int64), "value": frame["value"].to_numpy(np.float32),
-        "resident": frame["resident"].to_numpy(np.int32), "epoch": np.zeros(len(frame), np.int32),
-        "named": np.zeros(len(frame), dtype=bool),
+        "time": slot * log.slot_minutes, "sensor": frame["sensor"].to_numpy(np.int32)[order], "zone": zone,
+        "unit": zone, "token": frame["token"].to_numpy(np.int64)[order],
+        "value": frame["value"].to_numpy(np.float32)[order], "resident": frame["resident"].to_numpy(np.int32)[order],
+        "epoch": np.zeros(len(frame), np.int32), "named": np.zeros(len(frame), dtype=bool),
+        "person": np.full(len(frame), -1, np.int64),
     }
-    return {kind: {name: col[codes == SENSOR_KINDS.index(kind)] for name, col in columns.items()}
-            for kind in kinds}
+    return {kind_name: {name: column[bounds[i]:bounds[i + 1]] for name, column in columns.items()}
+            for i, kind_name in enumerate(SENSOR_KINDS) if kind_name in deployed}
 
 
 def make_context(world: World, log: ObservationLog, config: ScenarioConfig) -> ControlContext:

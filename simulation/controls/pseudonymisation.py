@@ -14,7 +14,8 @@ key epoch and the key scope:
 The same token in the same (epoch, scope) always gets the same pseudonym; in two epochs or scopes, unrelated ones.
 Without the key nobody can invert or recompute it (unlike an unkeyed hash of a MAC, which can be reversed by
 enumeration). Python's ``hash()`` is never used: it is salted per process. Only the distinct (epoch, scope, token)
-triples are hashed; records then take their pseudonym by index.
+triples are hashed (about a microsecond each); records then take their pseudonym by index, and the hashes of the
+last few inputs are memoised so that moving another control does not hash again.
 
 With pseudonymisation disabled, tokens are released raw and the epoch is 0. Plates released raw name their keeper
 (``named``); registered cards released raw name their holder. A pseudonymised plate or card names nobody.
@@ -23,8 +24,11 @@ With pseudonymisation disabled, tokens are released raw and the epoch is 0. Plat
 from __future__ import annotations
 
 import hashlib
+import struct
+from collections import OrderedDict
 
 import numpy as np
+import pandas as pd
 
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows
 
@@ -57,20 +61,55 @@ def keyed_hash(tokens: np.ndarray, key: bytes) -> np.ndarray:
     Returns:
         One pseudonym per token.
     """
-    data = memoryview(np.ascontiguousarray(tokens, dtype="<i8").tobytes())
-    base = hashlib.blake2b(key=key, digest_size=8)
-    digests = []
+    return _hash_groups(np.asarray(tokens, np.int64), np.array([0]), [key])
+
+
+def _hash_groups(tokens: np.ndarray, starts: np.ndarray, keys: list[bytes]) -> np.ndarray:
+    """Hash consecutive groups of tokens, group g (from ``starts[g]``) with ``keys[g]``."""
+    pack = struct.Struct("<q").pack
+    values = tokens.tolist()
+    bounds = [*starts.tolist(), len(values)]
+    digests: list[bytes] = []
     append = digests.append
-    for start in range(0, len(data), 8):
-        hasher = base.copy()
-        hasher.update(data[start:start + 8])
-        append(hasher.digest())
-    out = np.frombuffer(b"".join(digests), dtype="<i8").astype(np.int64)
-    return out & np.int64(0x7FFFFFFFFFFFFFFF)
+    for group, key in enumerate(keys):
+        copy = hashlib.blake2b(key=key, digest_size=8).copy
+        for token in values[bounds[group]:bounds[group + 1]]:
+            hasher = copy()
+            hasher.update(pack(token))
+            append(hasher.digest())
+    return np.frombuffer(b"".join(digests), dtype="<i8").astype(np.int64) & np.int64(0x7FFFFFFFFFFFFFFF)
+
+
+_MEMO: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_MEMO_SIZE = 16
+
+
+def _hash_triples(epoch: np.ndarray, scope: np.ndarray, token: np.ndarray, seed: int, scope_names: list[str],
+                  ) -> np.ndarray:
+    """Return the pseudonym of each distinct (epoch, scope, token) triple, sorted by (epoch, scope).
+
+    Results are memoised (a few entries, keyed by the seed and a digest of the triples), so moving another
+    control's slider does not hash again; the values are the same either way.
+    """
+    digest = hashlib.blake2b(epoch.tobytes() + scope.tobytes() + token.tobytes(), digest_size=16).digest()
+    memo_key = (seed, tuple(scope_names), digest)
+    if memo_key in _MEMO:
+        _MEMO.move_to_end(memo_key)
+        return _MEMO[memo_key]
+    starts = np.flatnonzero(np.r_[True, (epoch[1:] != epoch[:-1]) | (scope[1:] != scope[:-1])])
+    keys = [derive_key(seed, int(epoch[i]), scope_names[int(scope[i])]) for i in starts]
+    hashed = _hash_groups(token, starts, keys)
+    _MEMO[memo_key] = hashed
+    if len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return hashed
 
 
 def pseudonymise(table: Table, seed: int, rotation: str, scope: str, sensor_scopes: np.ndarray) -> Table:
     """Return a record table whose tokens are replaced by their keyed hashes and whose epochs are set.
+
+    The returned table also holds ``person`` (the dense code of each record's pseudonym) and ``distinct``, the
+    number of distinct pseudonyms (a scalar, for the audit).
 
     Args:
         table: Working records of one kind.
@@ -82,28 +121,37 @@ def pseudonymise(table: Table, seed: int, rotation: str, scope: str, sensor_scop
     epoch = epoch_of(table["time"], rotation)
     token = table["token"]
     pseudonym = np.full(len(token), -1, dtype=np.int64)
+    person = np.full(len(token), -1, dtype=np.int64)
+    has = np.flatnonzero(token >= 0)
+    distinct = 0
+    if len(has):
+        token_code, token_values = pd.factorize(token[has])
+        if scope == "per_sensor":
+            scope_id, scope_names = table["sensor"][has].astype(np.int64), [str(s) for s in sensor_scopes]
+        else:
+            scope_id, scope_names = np.zeros(len(has), np.int64), ["city"]
+        if int(epoch.max()) >= 1 << 11 or len(scope_names) >= 1 << 21:
+            raise ValueError("pseudonymisation supports at most 2048 key epochs and 2 million devices")
+        packed = (epoch[has].astype(np.int64) << 52) | (scope_id << 31) | token_code.astype(np.int64)
+        triple_code, triples = pd.factorize(packed)
+        order = np.argsort(triples, kind="stable")
+        ordered = triples[order]
+        hashed_sorted = _hash_triples(ordered >> 52, (ordered >> 31) & ((1 << 21) - 1),
+                                      np.asarray(token_values)[ordered & ((1 << 31) - 1)], seed, scope_names)
+        hashed = np.empty(len(triples), dtype=np.int64)
+        hashed[order] = hashed_sorted
+        pseudonym[has] = hashed[triple_code]
+        person[has] = triple_code
+        distinct = len(triples)
+    return {**table, "token": pseudonym, "epoch": epoch, "person": person, "distinct": np.int64(distinct)}
+
+
+def raw_person_codes(token: np.ndarray) -> np.ndarray:
+    """Return the dense code of each raw token (-1 where there is none)."""
+    person = np.full(len(token), -1, dtype=np.int64)
     has = token >= 0
-    if has.any():
-        ep = epoch[has].astype(np.int64)
-        sc = table["sensor"][has].astype(np.int64) if scope == "per_sensor" else np.zeros(len(ep), np.int64)
-        tok = token[has]
-        order = np.lexsort((tok, sc, ep))
-        ep, sc, tok = ep[order], sc[order], tok[order]
-        new_key = np.r_[True, (ep[1:] != ep[:-1]) | (sc[1:] != sc[:-1])]
-        new_triple = new_key | np.r_[True, tok[1:] != tok[:-1]]
-        firsts = np.flatnonzero(new_triple)
-        unique_tok, key_of_unique = tok[firsts], new_key[firsts]
-        hashed = np.empty(len(firsts), dtype=np.int64)
-        key_starts = np.flatnonzero(key_of_unique)
-        for start, stop in zip(key_starts, np.r_[key_starts[1:], len(firsts)], strict=True):
-            first = firsts[start]
-            scope_name = str(sensor_scopes[sc[first]]) if scope == "per_sensor" else "city"
-            hashed[start:stop] = keyed_hash(unique_tok[start:stop], derive_key(seed, int(ep[first]), scope_name))
-        sorted_pseudonyms = hashed[np.cumsum(new_triple) - 1]
-        out = np.empty(len(tok), dtype=np.int64)
-        out[order] = sorted_pseudonyms
-        pseudonym[has] = out
-    return {**table, "token": pseudonym, "epoch": epoch}
+    person[has] = pd.factorize(token[has])[0]
+    return person
 
 
 class Pseudonymisation(Control):
@@ -122,11 +170,11 @@ class Pseudonymisation(Control):
             if settings.enabled:
                 new = pseudonymise(table, context.seed, settings.rotation, settings.scope, sensor_scopes)
                 new["named"] = np.zeros(n_rows(table), dtype=bool)
-                n_ids = int(np.unique(new["token"][new["token"] >= 0]).size)
+                n_ids = int(new.pop("distinct"))
                 note = (f"keyed BLAKE2b, rotation={settings.rotation}, scope={settings.scope}; "
                         f"{n_ids} distinct pseudonyms")
             else:
-                new = dict(table)
+                new = {**table, "person": raw_person_codes(table["token"])}
                 if kind in NAMED_WHEN_RAW:
                     new["named"] = table["token"] >= 0
                 note = "disabled: identifiers released raw"
