@@ -123,8 +123,14 @@ class City:
             self._route_cache[key] = cached
         return cached
 
-    def _network_legs(self, origin: np.ndarray, destination: np.ndarray, mode: np.ndarray) -> dict[str, np.ndarray]:
-        """Return the legs of each trip: access walk m1, network steps r, egress m3, entry/exit nodes, usage."""
+    def trip_legs(self, origin: np.ndarray | int, destination: np.ndarray | int,
+                  mode: np.ndarray | int) -> dict[str, np.ndarray]:
+        """Return the legs of each trip (vectorised), to pass to the other route methods and avoid recomputing.
+
+        Keys: ``o``, ``d``, ``mode``; ``uses`` (the trip uses the road or transit network); ``entry``, ``exit``
+        (network node indices); ``m1`` (steps to the network, or the whole straight route when it is not used),
+        ``r`` (steps on the network) and ``m3`` (steps from the network to the destination).
+        """
         o, d, mode = np.broadcast_arrays(np.asarray(origin, np.int64), np.asarray(destination, np.int64),
                                          np.asarray(mode, np.int64))
         entry = np.zeros(o.shape, np.int64)
@@ -153,22 +159,23 @@ class City:
         return {"o": o, "d": d, "mode": mode, "entry": entry, "exit": exit_, "uses": uses, "m1": m1, "r": r, "m3": m3}
 
     def route_length(self, origin: np.ndarray | int, destination: np.ndarray | int,
-                     mode: np.ndarray | int) -> np.ndarray:
+                     mode: np.ndarray | int, *, legs: dict | None = None) -> np.ndarray:
         """Return the number of steps (zones in the route minus one) of each trip (vectorised).
 
         Args:
             origin: Origin zone ids.
             destination: Destination zone ids.
             mode: Travel mode codes.
+            legs: The trips' :meth:`trip_legs`, if already computed (origin, destination, mode are then ignored).
 
         Returns:
             int64 steps, broadcast over the inputs.
         """
-        legs = self._network_legs(origin, destination, mode)
+        legs = legs if legs is not None else self.trip_legs(origin, destination, mode)
         return legs["m1"] + legs["r"] + legs["m3"]
 
     def network_span(self, origin: np.ndarray | int, destination: np.ndarray | int,
-                     mode: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
+                     mode: np.ndarray | int, *, legs: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Return the first and last route index spent on the network (roads for cars, lines for transit).
 
         For walk, bike, and trips that do not use a network, the span is the whole route.
@@ -177,21 +184,22 @@ class City:
             origin: Origin zone ids.
             destination: Destination zone ids.
             mode: Travel mode codes.
+            legs: The trips' :meth:`trip_legs`, if already computed (origin, destination, mode are then ignored).
 
         Returns:
             (start, end) int64 indices into the route, start <= end.
         """
-        legs = self._network_legs(origin, destination, mode)
+        legs = legs if legs is not None else self.trip_legs(origin, destination, mode)
         start = np.where(legs["uses"], legs["m1"], 0)
         end = np.where(legs["uses"], legs["m1"] + legs["r"], legs["m1"])
         return start, end
 
     def transit_serves(self, origin: np.ndarray | int, destination: np.ndarray | int) -> np.ndarray:
         """Return whether transit helps a trip: the stations nearest its two ends differ and are connected."""
-        return self._network_legs(origin, destination, MODE_TRANSIT)["uses"]
+        return self.trip_legs(origin, destination, MODE_TRANSIT)["uses"]
 
     def route_zone_at(self, origin: np.ndarray | int, destination: np.ndarray | int, mode: np.ndarray | int,
-                      step: np.ndarray | int) -> np.ndarray:
+                      step: np.ndarray | int, *, legs: dict | None = None) -> np.ndarray:
         """Return the zone reached after ``step`` steps of each trip's route (vectorised).
 
         Args:
@@ -199,13 +207,16 @@ class City:
             destination: Destination zone ids.
             mode: Travel mode codes.
             step: 0 <= step <= route_length (clipped).
+            legs: The trips' :meth:`trip_legs`, if already computed (origin, destination, mode are then ignored).
 
         Returns:
             int64 zone ids, broadcast over the inputs.
         """
-        o, d, mode, step = np.broadcast_arrays(np.asarray(origin, np.int64), np.asarray(destination, np.int64),
-                                               np.asarray(mode, np.int64), np.asarray(step, np.int64))
-        legs = self._network_legs(o, d, mode)
+        if legs is None:
+            legs = self.trip_legs(*np.broadcast_arrays(np.asarray(origin, np.int64), np.asarray(destination, np.int64),
+                                                       np.asarray(mode, np.int64), np.asarray(step, np.int64))[:3])
+        o, d, mode = legs["o"], legs["d"], legs["mode"]
+        step = np.broadcast_to(np.asarray(step, np.int64), o.shape)
         m1, r, m3 = legs["m1"], legs["r"], legs["m3"]
         k = np.clip(step, 0, m1 + r + m3)
         out = np.empty(o.shape, np.int64)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -337,6 +338,14 @@ def write_zone_table(city: City, path: str | Path) -> Path:
 # ------------------------------------------------------------------ scenarios
 
 
+@lru_cache(maxsize=1)
+def _default_city(mtime_ns: int) -> City:
+    """Return the shipped default city, read once per process (and again if the file changes)."""
+    city = read_zone_table(DEFAULT_CITY_PATH)
+    return City(zones=city.zones, width=city.width, height=city.height, zone_size_m=city.zone_size_m,
+                transit_lines=city.transit_lines, name="default")
+
+
 def load_city(world: object, seed: int) -> City:
     """Return the city a scenario's world section names.
 
@@ -355,9 +364,7 @@ def load_city(world: object, seed: int) -> City:
     from simulation.city_gen import generate_city
 
     if world.city == "default":
-        city = read_zone_table(DEFAULT_CITY_PATH)
-        return City(zones=city.zones, width=city.width, height=city.height, zone_size_m=city.zone_size_m,
-                    transit_lines=city.transit_lines, name="default")
+        return _default_city(DEFAULT_CITY_PATH.stat().st_mtime_ns)
     if world.city == "generated":
         return generate_city(world.grid_size, world.zone_size_m, seed)
     return read_zone_table(world.city)
