@@ -2,8 +2,8 @@
 
 Run: ``/work/venv/bin/python bench/bench_assess.py``. Uses ``simulation.model.build_world`` when it exists, else the
 sensor tests' commuter world on a 24 x 24 grid (a stand-in with simpler days). For light controls (defaults, record
-release) and heavy ones (hourly per-sensor keys, DP, k = 5, 2 x 2 blocks, aggregates only), prints the median time
-of every utility metric, of all of them together, and of the whole ``assess`` (utility + risk).
+release) and heavy ones (hourly per-sensor keys, DP, k = 5, 2 x 2 blocks, aggregates only), prints the median wall and
+CPU time of every utility metric, of all of them together, and of the whole ``assess`` (utility + risk).
 """
 
 from __future__ import annotations
@@ -50,15 +50,24 @@ def make_world(config: ScenarioConfig):
     return build_world(config), "simulation.model.build_world"
 
 
-def median_seconds(action, repeats: int = REPEATS) -> float:
-    """Return the median wall time of an action over several runs, after one warm-up."""
+def median_seconds(action, repeats: int = REPEATS) -> tuple[float, float]:
+    """Return the median wall time and the median CPU time of an action over several runs, after one warm-up.
+
+    The CPU time (this process only) is the steadier figure on a shared machine.
+    """
     action()
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def fmt(seconds: tuple[float, float]) -> str:
+    """Format (wall, cpu) seconds as milliseconds."""
+    return f"{1000 * seconds[0]:7.1f} ms wall {1000 * seconds[1]:7.1f} ms cpu"
 
 
 def report(label: str, world, config: ScenarioConfig) -> None:
@@ -69,12 +78,11 @@ def report(label: str, world, config: ScenarioConfig) -> None:
     rows = sum(len(frame) for frame in release.records.values())
     print(f"\n{label} controls: {len(log.records):,} raw records, {rows:,} released records")
     for name, metric in UTILITY_METRICS.items():
-        print(f"  {name:<24} {1000 * median_seconds(lambda m=metric: m(ctx)):7.1f} ms"
-              f"   value {metric(ctx).value:.3f}")
+        print(f"  {name:<24} {fmt(median_seconds(lambda m=metric: m(ctx)))}   value {metric(ctx).value:.3f}")
     total = median_seconds(lambda: [metric(ctx) for metric in UTILITY_METRICS.values()])
-    print(f"  {'all utility metrics':<24} {1000 * total:7.1f} ms")
+    print(f"  {'all utility metrics':<24} {fmt(total)}")
     whole = median_seconds(lambda: assess(world, log, release, config), repeats=3)
-    print(f"  {'assess (utility + risk)':<24} {1000 * whole:7.1f} ms")
+    print(f"  {'assess (utility + risk)':<24} {fmt(whole)}")
 
 
 def main() -> None:

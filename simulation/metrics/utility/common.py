@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from simulation.observations import ObservationLog
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
 from simulation.world import World
@@ -291,6 +292,20 @@ def occupancy_truth(world: World, mask: np.ndarray | None = None) -> np.ndarray:
         key = np.where(mask, key, size)
     counts = np.bincount(key.ravel(), minlength=size + 1)[:size]
     return counts.reshape(hours, n_zones).T / slots_per_hour
+
+
+def log_columns(log: ObservationLog, kind: str, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Return some columns of one kind's raw records as arrays, without copying the whole log (scoring only)."""
+    records = log.records
+    kinds = records["kind"]
+    if isinstance(kinds.dtype, pd.CategoricalDtype):
+        categories = list(kinds.cat.categories)
+        if kind not in categories:
+            return {name: records[name].to_numpy()[:0] for name in columns}
+        mask = kinds.cat.codes.to_numpy() == categories.index(kind)
+    else:
+        mask = kinds.astype(str).to_numpy() == kind
+    return {name: records[name].to_numpy()[mask] for name in columns}
 
 
 def fit_hours(grid: np.ndarray, hours: int) -> np.ndarray:

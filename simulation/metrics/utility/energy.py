@@ -14,6 +14,7 @@ from simulation.metrics.utility.common import (
     aggregate_counting,
     covered_zones,
     device_table,
+    log_columns,
     n_hours,
     released_dataset,
     spread_to_hours,
@@ -93,11 +94,11 @@ def estimate_energy(release: Release, city: City, sensors: pd.DataFrame,
 def energy_truth(log: ObservationLog, city: City, hours: int) -> np.ndarray:
     """Return the raw metered consumption (kWh) per district and hour, from every reading in the log."""
     codes, names = city.zone_district_codes()
-    raw = log.of_kind("smart_meter")
-    hour = raw["slot"].to_numpy(np.int64) * log.slot_minutes // 60
+    raw = log_columns(log, "smart_meter", ("slot", "zone", "value"))
+    hour = raw["slot"].astype(np.int64) * log.slot_minutes // 60
     keep = hour < hours
-    key = codes[raw["zone"].to_numpy(np.int64)[keep]] * hours + hour[keep]
-    sums = np.bincount(key, weights=np.nan_to_num(raw["value"].to_numpy(np.float64)[keep]),
+    key = codes[raw["zone"].astype(np.int64)[keep]] * hours + hour[keep]
+    sums = np.bincount(key, weights=np.nan_to_num(raw["value"].astype(np.float64)[keep]),
                        minlength=len(names) * hours)
     return sums.reshape(len(names), hours)
 

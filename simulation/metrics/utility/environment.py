@@ -12,6 +12,7 @@ from simulation.metrics.utility.common import (
     accuracy,
     covered_zones,
     fit_hours,
+    log_columns,
     n_hours,
     occupancy_truth,
     people_hours_share,
@@ -57,11 +58,11 @@ def estimate_environment(release: Release, sensors: pd.DataFrame, n_zones: int) 
 
 def environment_truth(log: ObservationLog, n_zones: int, hours: int) -> np.ndarray:
     """Return the mean raw env_iot reading per zone and hour (NaN where no node read)."""
-    raw = log.of_kind("env_iot")
-    value = raw["value"].to_numpy(np.float64)
-    hour = raw["slot"].to_numpy(np.int64) * log.slot_minutes // 60
+    raw = log_columns(log, "env_iot", ("slot", "zone", "value"))
+    value = raw["value"].astype(np.float64)
+    hour = raw["slot"].astype(np.int64) * log.slot_minutes // 60
     keep = (hour < hours) & ~np.isnan(value)
-    key = raw["zone"].to_numpy(np.int64)[keep] * hours + hour[keep]
+    key = raw["zone"].astype(np.int64)[keep] * hours + hour[keep]
     sums = np.bincount(key, weights=value[keep], minlength=n_zones * hours)
     counts = np.bincount(key, minlength=n_zones * hours)
     return np.divide(sums, counts, out=np.full(n_zones * hours, np.nan), where=counts > 0).reshape(n_zones, hours)
