@@ -1,0 +1,114 @@
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simulation.codes import HOME, MODE_CAR, MODE_NONE, MODE_TRANSIT, TRAVEL, WORK, WORSHIP
+from simulation.model import CityModel, build_world
+from simulation.scenario import ScenarioConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def small(seed=11, days=2, start="monday", residents=300):
+    return ScenarioConfig.model_validate({"seed": seed, "world": {"days": days, "start_weekday": start},
+                                         "population": {"residents": residents}})
+
+
+def digest(world):
+    h = hashlib.sha256()
+    for array in (world.zone, world.activity, world.mode):
+        h.update(np.ascontiguousarray(array).tobytes())
+    h.update(world.residents.to_csv().encode())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def weekdays():
+    return build_world(small())
+
+
+@pytest.fixture(scope="module")
+def weekend():
+    return build_world(small(start="saturday"))
+
+
+def slot(world, day, hour):
+    return day * world.slots_per_day + hour * 60 // world.slot_minutes
+
+
+def test_world_contract_shapes_and_types(weekdays):
+    w = weekdays
+    assert w.zone.shape == (2 * 96, 300) and w.zone.dtype == np.int32
+    assert w.activity.dtype == np.int8 and w.mode.dtype == np.int8
+    assert ((w.mode != MODE_NONE) == (w.activity == TRAVEL)).all()
+    assert w.zone.min() >= 0 and w.zone.max() < w.city.n_zones
+    assert w.trips > 300
+    assert {"archetype", "home_zone", "work_zone", "household", "group", "mac", "plate", "card", "face",
+            "meter", "card_registered", "randomised_mac"} <= set(w.residents.columns)
+
+
+def test_almost_everyone_but_shift_workers_is_home_at_three_on_a_weekday(weekdays):
+    w = weekdays
+    shift = (w.residents["archetype"] == "shift_worker").to_numpy()
+    at_three = w.activity[slot(w, 1, 3)]
+    home = w.zone[slot(w, 1, 3)] == w.residents["home_zone"].to_numpy()
+    assert ((at_three == HOME) & home)[~shift].mean() > 0.97
+    working = w.residents["work_zone"].to_numpy() >= 0
+    assert (at_three[shift & working] == WORK).mean() > 0.9
+
+
+def test_office_workers_work_on_weekdays_not_weekends(weekdays, weekend):
+    def at_work(w, day):
+        office = (w.residents["archetype"] == "office_worker").to_numpy()
+        return (w.activity[slot(w, day, 11)][office] == WORK).mean()
+    assert at_work(weekdays, 0) > 0.8 and at_work(weekdays, 1) > 0.8
+    assert at_work(weekend, 0) < 0.05 and at_work(weekend, 1) < 0.05
+    assert (weekend.activity == WORSHIP).any() and not (weekdays.activity == WORSHIP).any()
+
+
+def test_cars_travel_on_roads_and_transit_through_stations(weekdays):
+    w = weekdays
+    car = w.mode == MODE_CAR
+    transit = w.mode == MODE_TRANSIT
+    assert car.sum() > 50 and transit.sum() > 20
+    assert w.city.road_mask[w.zone[car]].all()
+    assert np.isin(w.zone[transit], w.city.transit_network.nodes).all()
+    assert w.city.station_mask[w.zone[transit]].mean() > 0.8
+    no_car = ~w.residents["has_car"].to_numpy()
+    assert not car[:, no_car].any()
+
+
+def test_residents_return_home_each_night(weekdays):
+    w = weekdays
+    home = w.residents["home_zone"].to_numpy()
+    not_shift = (w.residents["archetype"] != "shift_worker").to_numpy()
+    assert (w.zone[-1][not_shift] == home[not_shift]).mean() > 0.97
+
+
+def test_data_collector_reports_each_day():
+    model = CityModel(small(residents=100))
+    model.run_for(2)
+    table = model.datacollector.get_model_vars_dataframe()
+    assert len(table) == 2 and (table["trips"] > 0).all()
+    assert (table["share_home_0300"] > 0.8).all()
+    with pytest.raises(RuntimeError, match="already simulated"):
+        model.step()
+
+
+def test_same_seed_same_world_different_seed_different(weekdays):
+    assert digest(build_world(small())) == digest(weekdays)
+    assert digest(build_world(small(seed=12))) != digest(weekdays)
+
+
+def test_same_world_in_another_process_with_another_hash_seed(weekdays):
+    code = ("from tests.test_model import small, digest; from simulation.model import build_world; "
+            "print(digest(build_world(small())))")
+    env = dict(os.environ, PYTHONHASHSEED="12345", PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
+                         check=True)
+    assert out.stdout.strip() == digest(weekdays)
