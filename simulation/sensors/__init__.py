@@ -24,6 +24,9 @@ from simulation.sensors.transit_card import TransitCardSensor
 from simulation.sensors.wifi_bt import WifiBtSensor
 from simulation.world import World
 
+SCATTER_SLICE = 1 << 20
+"""Records merged at a time: small temporaries are reused by the allocator instead of mapped afresh."""
+
 __all__ = ["SENSOR_TYPES", "Sensor", "make_sensor", "observe", "watchlist_size"]
 
 SENSOR_TYPES: dict[str, type[Sensor]] = {
@@ -94,6 +97,7 @@ def assemble(chunks: list[Detections], kinds: list[str], first: np.ndarray, zone
 
     Args:
         chunks: Each deployment's detections, sorted by (slot, device); device = position within the deployment.
+            The list is consumed: each entry is emptied once merged.
         kinds: Each deployment's kind.
         first: Index of each deployment's first device in the devices table.
         zones: Zone of every device in the devices table.
@@ -107,17 +111,20 @@ def assemble(chunks: list[Detections], kinds: list[str], first: np.ndarray, zone
         ("value", np.float32), ("resident", np.int32))}
     categories = list(KIND_DTYPE.categories)
     for d, chunk in enumerate(chunks):
-        if not len(chunk):
-            continue
-        local_start = np.cumsum(counts[d]) - counts[d]
-        place = (block_start[:, d] - local_start)[chunk.slot] + np.arange(len(chunk))
-        sensor = chunk.device + np.int32(first[d])
-        columns["slot"][place] = chunk.slot
-        columns["sensor"][place] = sensor
-        columns["kind"][place] = categories.index(kinds[d])
-        columns["zone"][place] = zones[sensor]
-        columns["token"][place] = chunk.token
-        columns["value"][place] = chunk.value
-        columns["resident"][place] = chunk.resident
+        shift = (block_start[:, d] - (np.cumsum(counts[d]) - counts[d])).astype(np.int64)
+        code = categories.index(kinds[d])
+        for lo in range(0, len(chunk), SCATTER_SLICE):  # slices keep temporaries small enough to reuse memory
+            part = slice(lo, lo + SCATTER_SLICE)
+            slot = chunk.slot[part]
+            place = shift[slot] + np.arange(lo, lo + len(slot))
+            sensor = chunk.device[part] + np.int32(first[d])
+            columns["slot"][place] = slot
+            columns["sensor"][place] = sensor
+            columns["kind"][place] = code
+            columns["zone"][place] = zones[sensor]
+            columns["token"][place] = chunk.token[part]
+            columns["value"][place] = chunk.value[part]
+            columns["resident"][place] = chunk.resident[part]
+        chunks[d] = Detections.concat([])  # free each deployment's columns once merged (lower peak memory)
     columns["kind"] = pd.Categorical.from_codes(columns["kind"], dtype=KIND_DTYPE)
     return pd.DataFrame({name: columns[name] for name in RECORD_COLUMNS}, copy=False)
