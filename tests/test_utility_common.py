@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -47,3 +48,20 @@ def test_a_constant_level_stays_constant_in_every_hour(bin_minutes, level):
                           source="aggregates")
     for how in ("occupancy", "mean"):
         np.testing.assert_allclose(spread_to_hours(cells, 1, bin_minutes, hours, how), level)
+
+
+def test_truth_grids_are_computed_once_per_world_and_match_a_fresh_count():
+    from simulation.codes import HOME, MODE_CAR
+    from simulation.metrics.utility.common import clear_truth_grids, occupancy_truth, truth_grid
+    from tests.utility_fixtures import world
+
+    the_world = world()
+    clear_truth_grids()
+    first = truth_grid(the_world, "driving")
+    assert truth_grid(the_world, "driving") is first
+    np.testing.assert_array_equal(first, occupancy_truth(the_world, the_world.mode == MODE_CAR))
+    out = truth_grid(the_world, "out_of_home")
+    np.testing.assert_array_equal(out, occupancy_truth(the_world, the_world.activity != HOME))
+    everyone = truth_grid(the_world, "everyone")
+    assert everyone.sum(axis=0) == pytest.approx(the_world.n_residents)
+    assert not first.flags.writeable

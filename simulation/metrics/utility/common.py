@@ -16,12 +16,14 @@ empty). Cells without an estimate count as an estimate of zero.
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from simulation.codes import HOME, MODE_CAR
 from simulation.observations import ObservationLog
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
@@ -270,6 +272,36 @@ def unit_grid_to_zones(grid: np.ndarray, units: UnitIndex, covered: np.ndarray, 
     else:
         out[~covered] = np.nan
     return out
+
+
+TruthGrid = Literal["everyone", "out_of_home", "driving"]
+_TRUTH_GRIDS: weakref.WeakKeyDictionary[World, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def truth_grid(world: World, who: TruthGrid) -> np.ndarray:
+    """Return a (n_zones, hours) occupancy truth of a world, computed once per world and kept while it lives.
+
+    Stage 4 reruns on the same world whenever a control or the adversary changes, so the grids are cached per
+    World object (a weak reference: the cache never keeps a world alive). Callers must not modify the result.
+
+    Args:
+        world: The truth.
+        who: "everyone", "out_of_home" (activity not HOME) or "driving" (travel mode car).
+    """
+    grids = _TRUTH_GRIDS.setdefault(world, {})
+    if who not in grids:
+        masks = {"everyone": None, "out_of_home": lambda: world.activity != HOME,
+                 "driving": lambda: world.mode == MODE_CAR}
+        make_mask = masks[who]
+        grid = occupancy_truth(world, None if make_mask is None else make_mask())
+        grid.setflags(write=False)
+        grids[who] = grid
+    return grids[who]
+
+
+def clear_truth_grids() -> None:
+    """Forget every cached truth grid (benchmarks use it to time a first assessment)."""
+    _TRUTH_GRIDS.clear()
 
 
 def occupancy_truth(world: World, mask: np.ndarray | None = None) -> np.ndarray:

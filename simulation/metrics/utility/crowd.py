@@ -7,15 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulation.codes import HOME
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.utility.common import (
     accuracy,
     device_table,
     fit_hours,
-    occupancy_truth,
     people_hours_share,
     presence_estimate,
+    truth_grid,
 )
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
@@ -99,7 +98,7 @@ def utility_crowd(ctx: AssessmentContext) -> MetricResult:
     """
     n_zones = ctx.world.city.n_zones
     found = estimate_crowd(ctx.release, ctx.log.sensors, n_zones, ctx.config)
-    truth = occupancy_truth(ctx.world, mask=ctx.world.activity != HOME)
+    truth = truth_grid(ctx.world, "out_of_home")
     rows = []
     for kind, (grid, covered) in [*found.by_kind.items(), ("all", (found.people, found.covered))]:
         grid = fit_hours(grid, truth.shape[1])

@@ -14,11 +14,11 @@ from simulation.metrics.utility.common import (
     fit_hours,
     log_columns,
     n_hours,
-    occupancy_truth,
     people_hours_share,
     released_dataset,
     spread_to_hours,
     sum_cells,
+    truth_grid,
     unit_grid_to_zones,
 )
 from simulation.observations import ObservationLog
@@ -79,7 +79,7 @@ def utility_environment(ctx: AssessmentContext) -> MetricResult:
     Kapp et al. (2022).
     """
     n_zones = ctx.world.city.n_zones
-    occupancy = occupancy_truth(ctx.world)
+    occupancy = truth_grid(ctx.world, "everyone")
     estimate, source = estimate_environment(ctx.release, ctx.log.sensors, n_zones)
     truth = environment_truth(ctx.log, n_zones, occupancy.shape[1])
     estimate = fit_hours(np.nan_to_num(estimate), truth.shape[1])

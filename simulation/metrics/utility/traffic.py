@@ -5,15 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.codes import MODE_CAR
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.utility.common import (
     accuracy,
     device_table,
     fit_hours,
-    occupancy_truth,
     people_hours_share,
     presence_estimate,
+    truth_grid,
 )
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
@@ -49,7 +48,7 @@ def utility_traffic(ctx: AssessmentContext) -> MetricResult:
     """
     n_zones = ctx.world.city.n_zones
     estimate, covered, source = estimate_traffic(ctx.release, ctx.log.sensors, n_zones, ctx.config)
-    truth = occupancy_truth(ctx.world, mask=ctx.world.mode == MODE_CAR)
+    truth = truth_grid(ctx.world, "driving")
     estimate = fit_hours(estimate, truth.shape[1])
     acc = accuracy(estimate[covered], truth[covered]) if covered.any() else 0.0
     coverage = people_hours_share(truth, covered)
