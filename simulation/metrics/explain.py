@@ -46,7 +46,8 @@ def plain_sentences(outcomes: dict[str, float], config: ScenarioConfig) -> dict[
             value = outcomes[name]
             sentences[name] = f"With the released data, {task} {_grade(value)} (score {_percent(value)} of perfect)."
     templates = {
-        "utility_overall": "Across all services, the city gets {p} of the value full data would give.",
+        "utility_overall": ("Across all services, the released data reach {p} of a perfect score "
+                            "(exact figures everywhere)."),
         "risk_unicity": f"{points} known places and times single out {{p}} of residents in the released data.",
         "risk_reidentification": ("Someone who knows where a person lives and works picks out their trace for "
                                   "{p} of residents."),
@@ -60,8 +61,11 @@ def plain_sentences(outcomes: dict[str, float], config: ScenarioConfig) -> dict[
         if name in outcomes:
             sentences[name] = template.format(p=_percent(outcomes[name]))
     if "risk_exposure" in outcomes:
-        sentences["risk_exposure"] = (f"A data breach would leak about {outcomes['risk_exposure']:,.0f} "
-                                      "resident-days of records that can be tied to a person.")
+        days = outcomes.get("risk_exposure_resident_days")
+        amount = f" (about {days:,.0f} resident-days)" if days is not None else ""
+        sentences["risk_exposure"] = ("A data breach at the end of the simulated period would leak records tied to "
+                                      f"a person for {_percent(outcomes['risk_exposure'])} of residents' days"
+                                      f"{amount}.")
     if "risk_face_false_alerts_per_10k" in outcomes:
         sentences["risk_face_false_alerts_per_10k"] = (
             f"Face recognition wrongly flags {outcomes['risk_face_false_alerts_per_10k']:.1f} of every 10,000 "
