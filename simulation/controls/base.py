@@ -5,7 +5,8 @@ arrays of the state it was given) and the audit rows saying what it did. The ord
 :mod:`simulation.controls.pipeline`.
 
 Datasets inside the state are :data:`Table` objects: plain dicts of equally long numpy arrays, which are cheaper
-to filter than DataFrames at a few hundred thousand rows. Working record columns (:data:`RECORD_WORK_COLUMNS`):
+to filter than DataFrames at a million rows. Working record columns (:data:`RECORD_WORK_COLUMNS`; ``unit``,
+``epoch``, ``named`` and ``person`` appear when the control that sets them has run):
 ``time`` (int64 minutes from the start of the horizon, rounded down to the time bin after generalisation),
 ``sensor`` (int32 device index), ``zone`` (int32), ``unit`` (int32 released spatial unit), ``token`` (int64:
 the raw identifier, then its pseudonym; -1 if none), ``value`` (float32), ``resident`` (int32, the truth, kept
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ import pandas as pd
 from simulation.observations import ObservationLog
 from simulation.scenario import ScenarioConfig
 from simulation.world import World
+
+if TYPE_CHECKING:
+    from simulation.controls.pseudonymisation import PendingPseudonyms
 
 Stage = Literal["capture", "storage", "release"]
 Table = dict[str, np.ndarray]
@@ -96,6 +100,8 @@ class ReleaseState:
             ``person`` (contributor code, -1 for a record without identifier) and ``weight`` (people it adds).
         cell_values: Per kind, the mean reading of each (time, unit) cell (columns time, unit, value).
         aggregates: Released aggregate tables by kind (columns time, unit, count, value).
+        pending: Per pseudonymised kind, the triples whose keyed hashes the ``token`` codes stand for (see
+            :mod:`simulation.controls.pseudonymisation`); hashed when the records are released.
         units: Released unit of every zone.
         time_bin_minutes: Width of released time bins.
         identified: Record datasets whose records name a person.
@@ -111,6 +117,7 @@ class ReleaseState:
     contributions: dict[str, Table] = field(default_factory=dict)
     cell_values: dict[str, pd.DataFrame] = field(default_factory=dict)
     aggregates: dict[str, pd.DataFrame] = field(default_factory=dict)
+    pending: dict[str, PendingPseudonyms] = field(default_factory=dict)
     identified: frozenset[str] = frozenset()
     readable: dict[str, list[str]] = field(default_factory=dict)
     audit: tuple[dict, ...] = ()

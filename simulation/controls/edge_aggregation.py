@@ -52,7 +52,7 @@ def device_slot_counts(table: Table, kind: str, sampling_minutes: np.ndarray) ->
         mean_value = np.where(value_n > 0, value_sum / np.maximum(value_n, 1), np.nan)
     first = order[starts]
     return {"time": table["time"][first], "sensor": table["sensor"][first], "zone": table["zone"][first],
-            "unit": table["unit"][first], "count": np.add.reduceat(people, starts), "value": mean_value,
+            "unit": table["zone"][first], "count": np.add.reduceat(people, starts), "value": mean_value,
             "instant_minutes": sampling_minutes[table["sensor"][first]].astype(np.int64)}
 
 

@@ -6,7 +6,8 @@
 - ``anonymous_card_share``: that share of registered transit cards are unregistered by their holders: the
   operator's register no longer names them (the ``named`` flag of their taps stays False).
 - ``meter_share``: that share of households let their meter report daily totals only (UK consent tiers): their
-  readings of each day collapse into one record at the start of the day carrying the day's sum.
+  readings of each day collapse into one record at the start of the day carrying the day's sum (appended after
+  the other meters' records).
 
 Who opts out is drawn once per person, device or household from the named streams
 ``stream(seed, "control", "opt_out", "device" | "card" | "meter")``: each draws one uniform number per resident
@@ -27,6 +28,15 @@ def _chosen(seed: int, name: str, n: int, share: float) -> np.ndarray:
     return stream(seed, "control", "opt_out", name).random(n) < share
 
 
+def member(values: np.ndarray, of: np.ndarray) -> np.ndarray:
+    """Return, for each value, whether it is in ``of`` (a binary search in the sorted, usually short, ``of``)."""
+    if len(of) == 0:
+        return np.zeros(len(values), dtype=bool)
+    of = np.sort(of)
+    where = np.minimum(np.searchsorted(of, values), len(of) - 1)
+    return of[where] == values
+
+
 def _daily_totals(table: Table, opted: np.ndarray) -> Table:
     """Collapse the opted-out meters' readings into one record per (meter, day)."""
     keep, fold = take(table, ~opted), take(table, opted)
@@ -42,8 +52,7 @@ def _daily_totals(table: Table, opted: np.ndarray) -> Table:
     daily = take(fold, starts)
     daily["time"] = key_day[starts] * 1440
     daily["value"] = totals
-    merged = {name: np.concatenate([keep[name], daily[name]]) for name in table}
-    return take(merged, np.argsort(merged["time"], kind="stable"))
+    return {name: np.concatenate([keep[name], daily[name]]) for name in table}
 
 
 class OptOut(Control):
@@ -71,7 +80,7 @@ class OptOut(Control):
             registered = residents["card_registered"].to_numpy(bool) & (residents["card"].to_numpy() >= 0)
             unregistered = registered & _chosen(context.seed, "card", len(residents), settings.anonymous_card_share)
             named_cards = residents["card"].to_numpy(np.int64)[registered & ~unregistered]
-            named = np.isin(table["token"], named_cards)
+            named = member(table["token"], named_cards)
             records["transit_card"] = {**table, "named": named}
             rows.append(audit_row(self, "transit_card", n_rows(table), n_rows(table),
                                   f"{int(unregistered.sum())} of {int(registered.sum())} registered cards made "
@@ -81,7 +90,7 @@ class OptOut(Control):
             meters = np.unique(residents["meter"].to_numpy(np.int64))
             meters = meters[meters >= 0]
             opted_meters = meters[_chosen(context.seed, "meter", len(meters), settings.meter_share)]
-            records["smart_meter"] = _daily_totals(table, np.isin(table["token"], opted_meters))
+            records["smart_meter"] = _daily_totals(table, member(table["token"], opted_meters))
             rows.append(audit_row(self, "smart_meter", n_rows(table), n_rows(records["smart_meter"]),
                                   f"{len(opted_meters)} of {len(meters)} households report daily totals only"))
         return state.evolve(records=records), rows

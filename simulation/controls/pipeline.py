@@ -63,7 +63,11 @@ RELEASED_RECORD_COLUMNS: tuple[str, ...] = ("time", "unit", "pseudonym", "value"
 
 
 def initial_records(log: ObservationLog) -> dict[str, Table]:
-    """Split the observation log into working record tables, one per sensor kind that has a device."""
+    """Split the observation log into working record tables, one per sensor kind that has a device.
+
+    The tables start with the columns of the log (time in minutes); the other working columns are added by the
+    controls that set them (``unit`` by generalisation; ``epoch``, ``person`` and ``named`` by pseudonymisation).
+    """
     frame = log.records
     deployed = set(log.sensors["kind"].astype(str))
     kind = frame["kind"]
@@ -77,10 +81,8 @@ def initial_records(log: ObservationLog) -> dict[str, Table]:
     zone = frame["zone"].to_numpy(np.int32)[order]
     columns = {
         "time": slot * log.slot_minutes, "sensor": frame["sensor"].to_numpy(np.int32)[order], "zone": zone,
-        "unit": zone, "token": frame["token"].to_numpy(np.int64)[order],
-        "value": frame["value"].to_numpy(np.float32)[order], "resident": frame["resident"].to_numpy(np.int32)[order],
-        "epoch": np.zeros(len(frame), np.int32), "named": np.zeros(len(frame), dtype=bool),
-        "person": np.full(len(frame), -1, np.int64),
+        "token": frame["token"].to_numpy(np.int64)[order], "value": frame["value"].to_numpy(np.float32)[order],
+        "resident": frame["resident"].to_numpy(np.int32)[order],
     }
     return {kind_name: {name: column[bounds[i]:bounds[i + 1]] for name, column in columns.items()}
             for i, kind_name in enumerate(SENSOR_KINDS) if kind_name in deployed}
@@ -117,7 +119,8 @@ def to_release(state: ReleaseState, horizon_minutes: int) -> Release:
     records = {
         kind: pd.DataFrame({
             "time": table["time"].astype(np.int32), "unit": table["unit"].astype(np.int32),
-            "pseudonym": table["token"].astype(np.int64), "value": table["value"].astype(np.float32),
+            "pseudonym": (state.pending[kind].pseudonyms(table["token"]) if kind in state.pending
+                          else table["token"].astype(np.int64)), "value": table["value"].astype(np.float32),
             "epoch": table["epoch"].astype(np.int32), "named": table["named"].astype(bool),
         })
         for kind, table in state.records.items()

@@ -14,8 +14,12 @@ key epoch and the key scope:
 The same token in the same (epoch, scope) always gets the same pseudonym; in two epochs or scopes, unrelated ones.
 Without the key nobody can invert or recompute it (unlike an unkeyed hash of a MAC, which can be reversed by
 enumeration). Python's ``hash()`` is never used: it is salted per process. Only the distinct (epoch, scope, token)
-triples are hashed (about a microsecond each); records then take their pseudonym by index, and the hashes of the
-last few inputs are memoised so that moving another control does not hash again.
+triples are hashed (about a microsecond each), and only for the records that are finally released: until then
+each record carries the dense code of its pseudonym (``token`` and ``person`` columns, with the triples in
+``ReleaseState.pending``), which is all that aggregation, bounding and the other controls need; the pipeline turns
+the codes of the released rows into their BLAKE2 values at the end. A record's pseudonym is the same as if it had
+been hashed at capture, and no control after this one reads a raw token. The hashes of the last few inputs are
+memoised so that moving another control does not hash again.
 
 With pseudonymisation disabled, tokens are released raw and the epoch is 0. Plates released raw name their keeper
 (``named``); registered cards released raw name their holder. A pseudonymised plate or card names nobody.
@@ -26,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -84,6 +89,11 @@ _MEMO: OrderedDict[tuple, np.ndarray] = OrderedDict()
 _MEMO_SIZE = 16
 
 
+def clear_hash_memo() -> None:
+    """Forget the memoised hashes (for benchmarks timing a cold release)."""
+    _MEMO.clear()
+
+
 def _hash_triples(epoch: np.ndarray, scope: np.ndarray, token: np.ndarray, seed: int, scope_names: list[str],
                   ) -> np.ndarray:
     """Return the pseudonym of each distinct (epoch, scope, token) triple, sorted by (epoch, scope).
@@ -105,11 +115,38 @@ def _hash_triples(epoch: np.ndarray, scope: np.ndarray, token: np.ndarray, seed:
     return hashed
 
 
-def pseudonymise(table: Table, seed: int, rotation: str, scope: str, sensor_scopes: np.ndarray) -> Table:
-    """Return a record table whose tokens are replaced by their keyed hashes and whose epochs are set.
+@dataclass(frozen=True, eq=False)
+class PendingPseudonyms:
+    """The distinct (epoch, scope, token) triples of one dataset, sorted, whose keyed hashes are the pseudonyms.
 
-    The returned table also holds ``person`` (the dense code of each record's pseudonym) and ``distinct``, the
-    number of distinct pseudonyms (a scalar, for the audit).
+    Record ``i`` with code ``c = person[i]`` has the pseudonym ``BLAKE2b(token[c], key=K(seed, epoch[c],
+    scope_names[scope[c]]))``. The hashes are computed by :meth:`pseudonyms` for the codes asked for only.
+    """
+
+    epoch: np.ndarray
+    scope: np.ndarray
+    token: np.ndarray
+    scope_names: tuple[str, ...]
+    seed: int
+
+    def pseudonyms(self, codes: np.ndarray) -> np.ndarray:
+        """Return the pseudonym of each code (-1 for a negative code)."""
+        out = np.full(len(codes), -1, dtype=np.int64)
+        has = codes >= 0
+        if not has.any():
+            return out
+        wanted = codes[has]
+        needed = np.flatnonzero(np.bincount(wanted, minlength=len(self.token)))
+        lookup = np.full(len(self.token), -1, dtype=np.int64)
+        lookup[needed] = _hash_triples(self.epoch[needed], self.scope[needed], self.token[needed], self.seed,
+                                       list(self.scope_names))
+        out[has] = lookup[wanted]
+        return out
+
+
+def assign_codes(table: Table, seed: int, rotation: str, scope: str, sensor_scopes: np.ndarray,
+                 ) -> tuple[np.ndarray, np.ndarray, PendingPseudonyms]:
+    """Return each record's key epoch, the code of its pseudonym (-1 if no token) and the triples to hash.
 
     Args:
         table: Working records of one kind.
@@ -120,30 +157,44 @@ def pseudonymise(table: Table, seed: int, rotation: str, scope: str, sensor_scop
     """
     epoch = epoch_of(table["time"], rotation)
     token = table["token"]
-    pseudonym = np.full(len(token), -1, dtype=np.int64)
-    person = np.full(len(token), -1, dtype=np.int64)
+    code = np.full(len(token), -1, dtype=np.int64)
     has = np.flatnonzero(token >= 0)
-    distinct = 0
-    if len(has):
-        token_code, token_values = pd.factorize(token[has])
-        if scope == "per_sensor":
-            scope_id, scope_names = table["sensor"][has].astype(np.int64), [str(s) for s in sensor_scopes]
-        else:
-            scope_id, scope_names = np.zeros(len(has), np.int64), ["city"]
-        if int(epoch.max()) >= 1 << 11 or len(scope_names) >= 1 << 21:
-            raise ValueError("pseudonymisation supports at most 2048 key epochs and 2 million devices")
-        packed = (epoch[has].astype(np.int64) << 52) | (scope_id << 31) | token_code.astype(np.int64)
-        triple_code, triples = pd.factorize(packed)
-        order = np.argsort(triples, kind="stable")
-        ordered = triples[order]
-        hashed_sorted = _hash_triples(ordered >> 52, (ordered >> 31) & ((1 << 21) - 1),
-                                      np.asarray(token_values)[ordered & ((1 << 31) - 1)], seed, scope_names)
-        hashed = np.empty(len(triples), dtype=np.int64)
-        hashed[order] = hashed_sorted
-        pseudonym[has] = hashed[triple_code]
-        person[has] = triple_code
-        distinct = len(triples)
-    return {**table, "token": pseudonym, "epoch": epoch, "person": person, "distinct": np.int64(distinct)}
+    scope_names = [str(s) for s in sensor_scopes] if scope == "per_sensor" else ["city"]
+    empty = np.empty(0, np.int64)
+    if not len(has):
+        return epoch, code, PendingPseudonyms(empty, empty, empty, tuple(scope_names), seed)
+    token_code, token_values = pd.factorize(token[has])
+    scope_id = table["sensor"][has].astype(np.int64) if scope == "per_sensor" else np.zeros(len(has), np.int64)
+    if int(epoch.max()) >= 1 << 11 or len(scope_names) >= 1 << 21:
+        raise ValueError("pseudonymisation supports at most 2048 key epochs and 2 million devices")
+    packed = (epoch[has].astype(np.int64) << 52) | (scope_id << 31) | token_code.astype(np.int64)
+    triple_code, triples = pd.factorize(packed)
+    order = np.argsort(triples, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    code[has] = rank[triple_code]
+    ordered = np.asarray(triples)[order]
+    pending = PendingPseudonyms(epoch=ordered >> 52, scope=(ordered >> 31) & ((1 << 21) - 1),
+                                token=np.asarray(token_values, dtype=np.int64)[ordered & ((1 << 31) - 1)],
+                                scope_names=tuple(scope_names), seed=seed)
+    return epoch, code, pending
+
+
+def pseudonymise(table: Table, seed: int, rotation: str, scope: str, sensor_scopes: np.ndarray) -> Table:
+    """Return a record table whose tokens are replaced by their keyed hashes and whose epochs are set.
+
+    The eager form of what the control does lazily (the pseudonyms are the same); ``person`` holds the dense code
+    of each record's pseudonym.
+
+    Args:
+        table: Working records of one kind.
+        seed: Scenario seed (the key derivation's secret).
+        rotation: "never", "daily" or "hourly".
+        scope: "city_wide" or "per_sensor".
+        sensor_scopes: The key scope name of every device (index = device index), used when per_sensor.
+    """
+    epoch, code, pending = assign_codes(table, seed, rotation, scope, sensor_scopes)
+    return {**table, "token": pending.pseudonyms(code), "epoch": epoch, "person": code}
 
 
 def raw_person_codes(token: np.ndarray) -> np.ndarray:
@@ -165,19 +216,22 @@ class Pseudonymisation(Control):
         settings = context.config.controls.pseudonymisation
         sensor_scopes = np.array([f"sensor:{i}:{name}" for i, name in enumerate(context.sensor_names)],
                                  dtype=object)
-        records, rows = {}, []
+        records, pending, rows = {}, {}, []
         for kind, table in state.records.items():
             if settings.enabled:
-                new = pseudonymise(table, context.seed, settings.rotation, settings.scope, sensor_scopes)
-                new["named"] = np.zeros(n_rows(table), dtype=bool)
-                n_ids = int(new.pop("distinct"))
+                epoch, code, pending[kind] = assign_codes(table, context.seed, settings.rotation, settings.scope,
+                                                          sensor_scopes)
+                new = {**table, "token": code, "epoch": epoch, "person": code,
+                       "named": np.zeros(n_rows(table), dtype=bool)}
                 note = (f"keyed BLAKE2b, rotation={settings.rotation}, scope={settings.scope}; "
-                        f"{n_ids} distinct pseudonyms")
+                        f"{len(pending[kind].token)} distinct pseudonyms")
             else:
-                new = {**table, "person": raw_person_codes(table["token"])}
+                named = table.get("named", np.zeros(n_rows(table), dtype=bool))
                 if kind in NAMED_WHEN_RAW:
-                    new["named"] = table["token"] >= 0
+                    named = table["token"] >= 0
+                new = {**table, "person": raw_person_codes(table["token"]), "named": named,
+                       "epoch": np.zeros(n_rows(table), dtype=np.int32)}
                 note = "disabled: identifiers released raw"
             records[kind] = new
             rows.append(audit_row(self, kind, n_rows(table), n_rows(new), note))
-        return state.evolve(records=records), rows
+        return state.evolve(records=records, pending=pending), rows
