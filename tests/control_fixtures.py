@@ -93,9 +93,14 @@ def real_log(world: World, seed: int = 5) -> tuple[ObservationLog, ScenarioConfi
     return observe(world, config), config
 
 
-def release(world: World, log: ObservationLog, seed: int = 5, **controls: dict) -> Release:
-    """Return the release of a log under the given controls (the log's deployments as the scenario's)."""
+def config_for(world: World, log: ObservationLog, seed: int = 5, **controls: dict) -> ScenarioConfig:
+    """Return the scenario of a log (its deployments) with the given controls."""
     names = log.sensors.drop_duplicates("name")
     sensors = [{"kind": str(kind), "name": str(name), **({"face_recognition": True} if kind == "cctv" else {})}
                for name, kind in zip(names["name"], names["kind"], strict=True)]
-    return apply_controls(world, log, scenario(world, seed=seed, sensors=sensors, **controls))
+    return scenario(world, seed=seed, sensors=sensors, **controls)
+
+
+def release(world: World, log: ObservationLog, seed: int = 5, **controls: dict) -> Release:
+    """Return the release of a log under the given controls (the log's deployments as the scenario's)."""
+    return apply_controls(world, log, config_for(world, log, seed, **controls))

@@ -112,3 +112,24 @@ def test_real_sensors_on_a_tiny_world(controls):
     truth = out.record_truth["cctv"][alerts]
     assert np.isin(truth, log.watchlist).mean() > 0.5  # most alerts are true matches
     assert (out.records["cctv"]["pseudonym"].to_numpy()[~alerts] == -1).all()
+
+
+def test_release_of_the_tiny_run_built_by_build_world(tiny_run):
+    out = tiny_run.release
+    assert set(out.aggregates) == set(SENSOR_KINDS)
+    assert {"opt_out", "pseudonymisation", "face_recognition", "retention", "access", "generalisation",
+            "aggregation"} <= set(out.audit["control"])
+    assert "cctv" in out.identified
+    wifi = out.records["wifi_bt"]
+    assert (wifi["pseudonym"] >= 0).all() and not set(wifi["pseudonym"]) & set(tiny_run.log.of_kind("wifi_bt")["token"])
+
+
+def test_heavy_controls_on_the_tiny_run(tiny_run):
+    config = tiny_run.config.model_copy(update={"controls": tiny_run.config.controls.model_validate(HEAVY)})
+    first = apply_controls(tiny_run.world, tiny_run.log, config)
+    assert_same_release(first, apply_controls(tiny_run.world, tiny_run.log, config))
+    dp = first.audit[first.audit["control"] == "differential_privacy"]
+    assert (dp["noise_scale"] == 8.0).all() and len(dp) == len(SENSOR_KINDS) - 1  # env_iot counts no people
+    for kind, frame in first.aggregates.items():
+        if kind != "env_iot":
+            assert (frame["count"] >= 3).all()

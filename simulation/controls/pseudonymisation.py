@@ -184,14 +184,7 @@ def pseudonymise(table: Table, seed: int, rotation: str, scope: str, sensor_scop
     """Return a record table whose tokens are replaced by their keyed hashes and whose epochs are set.
 
     The eager form of what the control does lazily (the pseudonyms are the same); ``person`` holds the dense code
-    of each record's pseudonym.
-
-    Args:
-        table: Working records of one kind.
-        seed: Scenario seed (the key derivation's secret).
-        rotation: "never", "daily" or "hourly".
-        scope: "city_wide" or "per_sensor".
-        sensor_scopes: The key scope name of every device (index = device index), used when per_sensor.
+    of each record's pseudonym. The arguments are those of :func:`assign_codes`.
     """
     epoch, code, pending = assign_codes(table, seed, rotation, scope, sensor_scopes)
     return {**table, "token": pending.pseudonyms(code), "epoch": epoch, "person": code}
