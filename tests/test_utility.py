@@ -107,3 +107,12 @@ def test_metrics_are_deterministic():
     first = {n: m(run().context()).value for n, m in UTILITY_METRICS.items()}
     second = {n: m(run().context()).value for n, m in UTILITY_METRICS.items()}
     assert first == second
+
+
+def test_aggregates_kept_after_retention_keep_crowd_and_energy_utility():
+    short = {"days": {kind: 1.0 for kind in ("people_counter", "cctv", "wifi_bt", "smart_meter")}}
+    kept = run().context()
+    deleted = run(retention=short).context()
+    assert utility_crowd(deleted).value == pytest.approx(utility_crowd(kept).value, abs=0.05)
+    assert utility_energy(deleted).value == pytest.approx(utility_energy(kept).value, abs=0.05)
+    assert "aggregates" in utility_crowd(deleted).breakdown["source"].iloc[0]

@@ -110,7 +110,7 @@ def estimates(ctx: AssessmentContext) -> dict[str, np.ndarray]:
         "crowd": estimate_crowd(ctx.release, ctx.log.sensors, n_zones, config).people,
         "traffic": estimate_traffic(ctx.release, ctx.log.sensors, n_zones, config)[0],
         "energy": estimate_energy(ctx.release, city, ctx.log.sensors, config)[0],
-        "environment": estimate_environment(ctx.release, ctx.log.sensors, n_zones)[0],
+        "environment": estimate_environment(ctx.release, ctx.log.sensors, n_zones, config)[0],
         "transit": estimate_transit(ctx.release, ctx.log.sensors, n_zones)[0],
         "public_safety": answer,
     }

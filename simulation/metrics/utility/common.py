@@ -135,23 +135,50 @@ def sum_cells(unit: np.ndarray, time: np.ndarray, weight: np.ndarray, units: Uni
     return cells // n_bins, (cells % n_bins) * bin_minutes, sums
 
 
-def counted_cells(release: Release, kind: str, units: UnitIndex, value_is_count: bool = False) -> ReleasedCells | None:
-    """Return the released detections of one kind per (unit, bin).
+def released_parts(release: Release, kind: str, config: ScenarioConfig) -> list[tuple[str, pd.DataFrame]]:
+    """Return what was released of one kind, as (source, frame) parts covering disjoint time bins.
 
-    Records count one detection each (or their ``value`` when ``value_is_count``, e.g. people counters);
-    aggregates give their ``count`` column. Noisy counts are clipped at zero (post-processing).
+    Records are read where they were kept; the aggregates, computed as the data arrived and kept after retention
+    deleted the raw rows (``simulation.controls.aggregation``), fill the bins that ended before the retention
+    period (``controls.retention``, public) began. Without records, the aggregates are read throughout.
     """
-    found = released_dataset(release, kind)
-    if found is None:
-        return None
-    source, frame = found
-    if source == "records":
-        weight = np.nan_to_num(frame["value"].to_numpy(np.float64)) if value_is_count else np.ones(len(frame))
-    else:
-        weight = np.clip(np.nan_to_num(frame["count"].to_numpy(np.float64)), 0.0, None)
-    uidx, time, mass = sum_cells(frame["unit"].to_numpy(), frame["time"].to_numpy(), weight, units,
-                                 release.time_bin_minutes)
-    return ReleasedCells(unit=uidx, time=time, mass=mass, source=source)
+    records = release.records.get(kind)
+    aggregates = release.aggregates.get(kind)
+    has_aggregates = aggregates is not None and len(aggregates) > 0
+    if records is None or not len(records):
+        return [("aggregates", aggregates)] if has_aggregates else []
+    parts = [("records", records)]
+    kept_from = release.horizon_minutes - config.controls.retention.for_kind(kind) * 1440
+    if has_aggregates and kept_from > 0:
+        older = aggregates[aggregates["time"].to_numpy(np.int64) + release.time_bin_minutes <= kept_from]
+        if len(older):
+            parts.append(("aggregates", older))
+    return parts
+
+
+def counted_cells(release: Release, kind: str, units: UnitIndex, config: ScenarioConfig) -> list[ReleasedCells]:
+    """Return the released counts of one kind per (unit, bin), one entry per part (:func:`released_parts`).
+
+    Records count one detection each (people counters: the head count in their ``value``); aggregates give their
+    ``count`` column. Noisy counts are clipped at zero (post-processing).
+    """
+    cells = []
+    for source, frame in released_parts(release, kind, config):
+        if source == "records":
+            weight = (np.nan_to_num(frame["value"].to_numpy(np.float64)) if kind == "people_counter"
+                      else np.ones(len(frame)))
+        else:
+            weight = np.clip(np.nan_to_num(frame["count"].to_numpy(np.float64)), 0.0, None)
+        uidx, time, mass = sum_cells(frame["unit"].to_numpy(), frame["time"].to_numpy(), weight, units,
+                                     release.time_bin_minutes)
+        cells.append(ReleasedCells(unit=uidx, time=time, mass=mass, source=source))
+    return cells
+
+
+def joined(parts: list[ReleasedCells]) -> ReleasedCells:
+    """Return the cells of several parts (disjoint time bins) as one set; source names every part read."""
+    return ReleasedCells(unit=np.concatenate([p.unit for p in parts]), time=np.concatenate([p.time for p in parts]),
+                         mass=np.concatenate([p.mass for p in parts]), source="+".join(p.source for p in parts))
 
 
 def spread_to_hours(cells: ReleasedCells, n_units: int, bin_minutes: int, hours: int, how: Spread) -> np.ndarray:
@@ -373,8 +400,9 @@ def presence_estimate(release: Release, devices: pd.DataFrame, kind: str, n_zone
     A cell's count (records: rows, or the head counts of people counters; aggregates: their ``count``) is divided
     by what one target present for the whole bin adds to it, summed over the unit's devices of the kind
     (:func:`detection_rate`), and by the public share of targets the kind can see at all (``visibility``, e.g.
-    phones with Wi-Fi on). The unit's estimate is shared
-    equally among its zones that hold such a device; bins are turned into hours as time-weighted means.
+    phones with Wi-Fi on). The unit's estimate is shared equally among its zones that hold such a device; bins
+    are turned into hours as time-weighted means. Records are read where kept, aggregates before that
+    (:func:`released_parts`).
 
     Args:
         release: The release.
@@ -385,20 +413,24 @@ def presence_estimate(release: Release, devices: pd.DataFrame, kind: str, n_zone
         config: The scenario (edge aggregation and face recognition settings tell what a count counts).
 
     Returns:
-        (estimate (n_zones, hours), covered zones mask, source: "records", "aggregates" or "none").
+        (estimate (n_zones, hours), covered zones mask, source: "records", "aggregates", "records+aggregates"
+        or "none").
     """
     units = UnitIndex.of(release)
     hours = n_hours(release)
     covered = covered_zones(devices, (kind,), n_zones)
     estimate = np.zeros((n_zones, hours))
-    cells = counted_cells(release, kind, units, value_is_count=kind == "people_counter")
-    if cells is None or not covered.any() or visibility <= 0:
+    parts = counted_cells(release, kind, units, config)
+    if not parts or not covered.any() or visibility <= 0:
         return estimate, covered, "none"
-    counting = "detections" if cells.source == "records" else aggregate_counting(kind, config)
-    rate = detection_rate(devices, kind, n_zones, release.time_bin_minutes, counting)
-    unit_rate = np.bincount(units.of_zone, weights=rate, minlength=units.n_units)
-    denominator = unit_rate[cells.unit] * visibility
-    level = np.divide(cells.mass, denominator, out=np.zeros(len(cells.mass)), where=denominator > 0)
-    occupancy = ReleasedCells(unit=cells.unit, time=cells.time, mass=level, source=cells.source)
+    levels = []
+    for cells in parts:
+        counting = "detections" if cells.source == "records" else aggregate_counting(kind, config)
+        rate = detection_rate(devices, kind, n_zones, release.time_bin_minutes, counting)
+        unit_rate = np.bincount(units.of_zone, weights=rate, minlength=units.n_units)
+        denominator = unit_rate[cells.unit] * visibility
+        level = np.divide(cells.mass, denominator, out=np.zeros(len(cells.mass)), where=denominator > 0)
+        levels.append(ReleasedCells(unit=cells.unit, time=cells.time, mass=level, source=cells.source))
+    occupancy = joined(levels)
     grid = spread_to_hours(occupancy, units.n_units, release.time_bin_minutes, hours, "occupancy")
-    return unit_grid_to_zones(grid, units, covered, share=True), covered, cells.source
+    return unit_grid_to_zones(grid, units, covered, share=True), covered, occupancy.source

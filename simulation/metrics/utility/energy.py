@@ -14,9 +14,10 @@ from simulation.metrics.utility.common import (
     aggregate_counting,
     covered_zones,
     device_table,
+    joined,
     log_columns,
     n_hours,
-    released_dataset,
+    released_parts,
     spread_to_hours,
     sum_cells,
 )
@@ -54,9 +55,9 @@ def estimate_energy(release: Release, city: City, sensors: pd.DataFrame,
                     config: ScenarioConfig) -> tuple[np.ndarray, str]:
     """Estimate the metered consumption (kWh) per district and hour from released smart-meter data.
 
-    Records are summed; aggregate cells give ``value`` (mean reading) x ``count`` x readings per count
-    (:func:`readings_per_count`). A cell's kWh is shared out evenly over the hours its bin overlaps and given
-    to its unit's majority district.
+    Records are summed where kept, aggregates before that (:func:`released_parts`); aggregate cells give
+    ``value`` (mean reading) x ``count`` x readings per count (:func:`readings_per_count`). A cell's kWh is
+    shared out evenly over the hours its bin overlaps and given to its unit's majority district.
 
     Args:
         release: The release.
@@ -69,26 +70,28 @@ def estimate_energy(release: Release, city: City, sensors: pd.DataFrame,
     """
     n_districts = len(city.districts())
     hours = n_hours(release)
-    found = released_dataset(release, "smart_meter")
-    if found is None:
+    parts = released_parts(release, "smart_meter", config)
+    if not parts:
         return np.zeros((n_districts, hours)), "none"
-    source, frame = found
-    if source == "records":
-        kwh = np.nan_to_num(frame["value"].to_numpy(np.float64))
-    else:
-        scale = readings_per_count(device_table(sensors, config), release.time_bin_minutes,
-                                   aggregate_counting("smart_meter", config))
-        count = np.clip(frame["count"].to_numpy(np.float64), 0, None)
-        kwh = np.nan_to_num(frame["value"].to_numpy(np.float64)) * count * scale
     units = UnitIndex.of(release)
-    uidx, time, mass = sum_cells(frame["unit"].to_numpy(), frame["time"].to_numpy(), kwh, units,
-                                 release.time_bin_minutes)
-    grid = spread_to_hours(ReleasedCells(uidx, time, mass, source), units.n_units, release.time_bin_minutes, hours,
-                           "total")
+    cells = []
+    for source, frame in parts:
+        if source == "records":
+            kwh = np.nan_to_num(frame["value"].to_numpy(np.float64))
+        else:
+            scale = readings_per_count(device_table(sensors, config), release.time_bin_minutes,
+                                       aggregate_counting("smart_meter", config))
+            count = np.clip(frame["count"].to_numpy(np.float64), 0, None)
+            kwh = np.nan_to_num(frame["value"].to_numpy(np.float64)) * count * scale
+        uidx, time, mass = sum_cells(frame["unit"].to_numpy(), frame["time"].to_numpy(), kwh, units,
+                                     release.time_bin_minutes)
+        cells.append(ReleasedCells(uidx, time, mass, source))
+    released = joined(cells)
+    grid = spread_to_hours(released, units.n_units, release.time_bin_minutes, hours, "total")
     district_of_unit = unit_districts(city, units)
     estimate = np.zeros((n_districts, hours))
     np.add.at(estimate, district_of_unit, grid)
-    return estimate, source
+    return estimate, released.source
 
 
 def energy_truth(log: ObservationLog, city: City, hours: int) -> np.ndarray:

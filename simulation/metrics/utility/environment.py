@@ -12,10 +12,11 @@ from simulation.metrics.utility.common import (
     accuracy,
     covered_zones,
     fit_hours,
+    joined,
     log_columns,
     n_hours,
     people_hours_share,
-    released_dataset,
+    released_parts,
     spread_to_hours,
     sum_cells,
     truth_grid,
@@ -23,37 +24,43 @@ from simulation.metrics.utility.common import (
 )
 from simulation.observations import ObservationLog
 from simulation.release import Release
+from simulation.scenario import ScenarioConfig
 
 
-def estimate_environment(release: Release, sensors: pd.DataFrame, n_zones: int) -> tuple[np.ndarray, str]:
+def estimate_environment(release: Release, sensors: pd.DataFrame, n_zones: int,
+                         config: ScenarioConfig) -> tuple[np.ndarray, str]:
     """Estimate the pollutant index per zone and hour from released env_iot readings.
 
-    Records are averaged per (unit, bin); aggregate cells give their ``value`` (mean reading). Each hour takes the
+    Records are averaged per (unit, bin) where kept, aggregate cells (their ``value``, a mean reading) before
+    that (:func:`released_parts`). Each hour takes the
     mean of the bins it overlaps; each zone holding a node takes its unit's level.
 
     Args:
         release: The release.
         sensors: Public device list (``ObservationLog.sensors``).
         n_zones: Zones of the city.
+        config: The scenario (retention: where records stop and aggregates take over).
 
     Returns:
         (estimate (n_zones, hours), NaN where nothing was released; source read).
     """
     hours = n_hours(release)
     units = UnitIndex.of(release)
-    found = released_dataset(release, "env_iot")
-    if found is None:
+    parts = released_parts(release, "env_iot", config)
+    if not parts:
         return np.full((n_zones, hours), np.nan), "none"
-    source, frame = found
-    value = frame["value"].to_numpy(np.float64)
-    has = ~np.isnan(value)
-    unit, time = frame["unit"].to_numpy()[has], frame["time"].to_numpy()[has]
-    uidx, start, sums = sum_cells(unit, time, value[has], units, release.time_bin_minutes)
-    _, _, readings = sum_cells(unit, time, np.ones(int(has.sum())), units, release.time_bin_minutes)
-    level = ReleasedCells(uidx, start, sums / np.maximum(readings, 1.0), source)
+    levels = []
+    for source, frame in parts:
+        value = frame["value"].to_numpy(np.float64)
+        has = ~np.isnan(value)
+        unit, time = frame["unit"].to_numpy()[has], frame["time"].to_numpy()[has]
+        uidx, start, sums = sum_cells(unit, time, value[has], units, release.time_bin_minutes)
+        _, _, readings = sum_cells(unit, time, np.ones(int(has.sum())), units, release.time_bin_minutes)
+        levels.append(ReleasedCells(uidx, start, sums / np.maximum(readings, 1.0), source))
+    level = joined(levels)
     grid = spread_to_hours(level, units.n_units, release.time_bin_minutes, hours, "mean")
     covered = covered_zones(sensors, ("env_iot",), n_zones)
-    return unit_grid_to_zones(grid, units, covered, share=False), source
+    return unit_grid_to_zones(grid, units, covered, share=False), level.source
 
 
 def environment_truth(log: ObservationLog, n_zones: int, hours: int) -> np.ndarray:
@@ -80,7 +87,7 @@ def utility_environment(ctx: AssessmentContext) -> MetricResult:
     """
     n_zones = ctx.world.city.n_zones
     occupancy = truth_grid(ctx.world, "everyone")
-    estimate, source = estimate_environment(ctx.release, ctx.log.sensors, n_zones)
+    estimate, source = estimate_environment(ctx.release, ctx.log.sensors, n_zones, ctx.config)
     truth = environment_truth(ctx.log, n_zones, occupancy.shape[1])
     estimate = fit_hours(np.nan_to_num(estimate), truth.shape[1])
     read = ~np.isnan(truth)
