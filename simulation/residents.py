@@ -41,7 +41,7 @@ RHO = 0.6
 """EPR exploration scale (Song et al. 2010)."""
 GAMMA = 0.21
 """EPR exploration exponent (Song et al. 2010)."""
-MEMORY = 24
+MEMORY = 16
 """Distinct places per kind a resident remembers; once full, every choice is a return."""
 GROUPS: tuple[str, ...] = ("a", "b", "c")
 GROUP_SHARES: tuple[float, ...] = (0.60, 0.25, 0.15)
@@ -125,7 +125,7 @@ class PlaceMemory:
         self.gravity = Gravity(city, DISCRETIONARY[kind], DISTANCE_DECAY[kind])
         n = len(home)
         self.zones = np.full((n, MEMORY), -1, np.int32)
-        self.visits = np.zeros((n, MEMORY), np.int32)
+        self.visits = np.zeros((n, MEMORY), np.int16)
         self.size = np.zeros(n, np.int32)
 
     @property

@@ -114,12 +114,11 @@ class Network:
         s, t, k = np.broadcast_arrays(np.asarray(s, np.int64), np.asarray(t, np.int64), np.asarray(k, np.int64))
         back = self.dist[s, t] - k
         current = t.copy()
-        while True:
-            moving = back > 0
-            if not moving.any():
-                break
-            current[moving] = self.pred[s[moving], current[moving]]
-            back -= moving
+        flat = self.pred.ravel()
+        row = s * len(self.nodes)
+        for _ in range(int(back.max(initial=0))):
+            current = np.where(back > 0, flat[row + current], current)
+            back -= 1
         return self.nodes[current]
 
 
