@@ -116,3 +116,23 @@ def test_aggregates_kept_after_retention_keep_crowd_and_energy_utility():
     assert utility_crowd(deleted).value == pytest.approx(utility_crowd(kept).value, abs=0.05)
     assert utility_energy(deleted).value == pytest.approx(utility_energy(kept).value, abs=0.05)
     assert "aggregates" in utility_crowd(deleted).breakdown["source"].iloc[0]
+
+
+def test_locate_answers_with_the_nearest_bin_and_its_most_seen_unit():
+    import pandas as pd
+
+    from simulation.metrics.utility.public_safety import locate
+    from simulation.release import Release
+    from tests.utility_fixtures import config_for, world
+
+    plates = pd.DataFrame({"time": [0, 60, 60, 60, 300], "unit": [4, 8, 9, 9, 2], "pseudonym": [77, 77, 77, 77, 77],
+                           "value": np.nan, "epoch": 0, "named": True})
+    release = Release(records={"anpr": plates}, record_truth={"anpr": np.zeros(5, np.int32)}, aggregates={},
+                      identified={"anpr"}, readable={"police": ["anpr"]}, units=np.arange(64), time_bin_minutes=60,
+                      horizon_minutes=2880)
+    identifiers = pd.DataFrame({"person": [0], "kind": ["anpr"], "token": [77]})
+    config = config_for(world(), [], pseudonymisation={"enabled": False})
+    answer, source = locate(release, identifiers, np.zeros(4, np.int64), np.array([20.0, 95.0, 330.0, 600.0]),
+                            config)
+    assert list(answer) == [4, 9, 2, -1]
+    assert list(source) == ["anpr", "anpr", "anpr", ""]

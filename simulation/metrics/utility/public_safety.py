@@ -99,15 +99,34 @@ def _sightings(release: Release, identifiers: pd.DataFrame, config: ScenarioConf
     return pd.concat(frames, ignore_index=True)
 
 
+def _modal_units(keys: np.ndarray, units: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return, for sightings sorted by (key, unit), the answer of each one's key group and its dataset.
+
+    The answer of a group (same person, same time bin) is the unit seen most often in it (ties: smallest unit).
+    """
+    n = len(keys)
+    if not n:
+        return units, kinds
+    new_pair = np.r_[True, (keys[1:] != keys[:-1]) | (units[1:] != units[:-1])]
+    pair_start = np.flatnonzero(new_pair)
+    pair_count = np.diff(np.r_[pair_start, n])
+    pair_key = keys[pair_start]
+    best_first = np.lexsort((units[pair_start], -pair_count, pair_key))
+    first_of_key = np.r_[True, pair_key[best_first][1:] != pair_key[best_first][:-1]]
+    modal_start = pair_start[best_first[first_of_key]]
+    group = np.cumsum(np.r_[True, keys[1:] != keys[:-1]]) - 1
+    return units[modal_start][group], kinds[modal_start][group]
+
+
 def locate(release: Release, identifiers: pd.DataFrame, person: np.ndarray, minute: np.ndarray,
            config: ScenarioConfig) -> tuple[np.ndarray, np.ndarray]:
     """Answer "where was this person at this time?" from the released data the police may read.
 
     The answer is the unit of the person's released named sighting (raw plate read, registered card tap released
     raw, face-recognition alert; see ``Release`` ``named``) whose time bin's middle is nearest the query time, if
-    within ``MATCH_WINDOW_MINUTES``. A sighting is the person's when its pseudonym is one the police can resolve
-    to the identifier they hold (:func:`wanted_pseudonyms`). A false alert names someone else's face, so it never
-    places the wanted person.
+    within ``MATCH_WINDOW_MINUTES``; among several sightings in that bin, the unit seen most often. A sighting is
+    the person's when its pseudonym is one the police can resolve to the identifier they hold
+    (:func:`wanted_pseudonyms`). A false alert names someone else's face, so it never places the wanted person.
 
     Args:
         release: The release.
@@ -123,11 +142,12 @@ def locate(release: Release, identifiers: pd.DataFrame, person: np.ndarray, minu
     seen = _sightings(release, identifiers, config, units)
     seen = seen[seen["unit"] >= 0]
     span = float(release.horizon_minutes + 10 * max(release.time_bin_minutes, MATCH_WINDOW_MINUTES))
-    keys = seen["person"].to_numpy(np.float64) * span + seen["mid"].to_numpy(np.float64)
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    seen_unit = seen["unit"].to_numpy(np.int64)[order]
-    seen_kind = seen["kind"].to_numpy(object)[order]
+    raw_keys = seen["person"].to_numpy(np.float64) * span + seen["mid"].to_numpy(np.float64)
+    raw_units = seen["unit"].to_numpy(np.int64)
+    order = np.lexsort((raw_units, raw_keys))
+    keys, units_seen = raw_keys[order], raw_units[order]
+    kinds_seen = seen["kind"].to_numpy(object)[order]
+    seen_unit, seen_kind = _modal_units(keys, units_seen, kinds_seen)
     answer = np.full(len(person), -1, dtype=np.int64)
     source = np.full(len(person), "", dtype=object)
     if not len(keys):
