@@ -249,7 +249,8 @@ def slot_device_order(row: np.ndarray, device: np.ndarray, n_devices: int) -> np
 
 
 def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carriers: np.ndarray | None = None,
-                       outdoors: bool = False, ordered: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                       outdoors: bool = False, ordered: bool = True, rng: np.random.Generator | None = None,
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (slot, resident, device) of everyone in a covered zone at the sensor's sampling slots.
 
     Args:
@@ -259,6 +260,8 @@ def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carrier
         carriers: Optional boolean mask over residents: only these can be seen (e.g. phones with Wi-Fi on).
         outdoors: Leave out residents at home (inside a dwelling, out of a street sensor's view).
         ordered: Order each slot's records by device (False: by resident, for callers that only count).
+        rng: If given, keep each presence with the sensor's detection probability (drawn chunk by chunk, so the
+            full-length candidate arrays are never built).
 
     Returns:
         int32 slot, resident and device arrays, ordered by slot, device (if ``ordered``), then resident.
@@ -275,6 +278,9 @@ def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carrier
         flat = np.flatnonzero(hit)
         row, resident = np.divmod(flat, n)
         device = device.ravel()[flat]
+        if rng is not None:
+            kept = sensor.thin(rng, len(flat))
+            row, resident, device = row[kept], resident[kept], device[kept]
         order = slot_device_order(row, device, n_devices) if ordered else slice(None)
         slots.append(chunk[row[order]])
         residents.append(resident[order].astype(np.int32))

@@ -71,9 +71,8 @@ class CctvSensor(Sensor):
 
     def detect(self, world: World, devices: np.ndarray, rng: np.random.Generator) -> Detections:
         """Record everyone in view; with face recognition, their face template and watchlist score."""
-        slot, resident, device = present_in_covered(world, self, self.device_lookup(world, devices), outdoors=True)
-        keep = self.thin(rng, len(slot))
-        slot, resident, device = slot[keep], resident[keep], device[keep]
+        slot, resident, device = present_in_covered(world, self, self.device_lookup(world, devices),
+                                                    outdoors=True, rng=rng)
         if not self.config.face_recognition:
             return Detections.build(slot, device, NO_TOKEN, np.nan, resident)
         faces = world.residents["face"].to_numpy(np.int64)

@@ -45,7 +45,7 @@ class SmartMeterSensor(Sensor):
         # residents sorted by household, then id: the first of each run is the household's lowest resident id
         members = np.lexsort((np.arange(world.n_residents), household))
         starts = np.flatnonzero(np.r_[True, household[members][1:] != household[members][:-1]])
-        head = members[starts]
+        head = members[starts].astype(np.int32)
         device = self.device_lookup(world, devices)[residents["home_zone"].to_numpy(np.int64)[head]]
         covered = np.flatnonzero(device >= 0)
         if len(covered) == 0:
@@ -63,7 +63,7 @@ class SmartMeterSensor(Sensor):
         kwh = kw * hours[:, None] * np.exp(NOISE_SIGMA * rng.standard_normal(kw.shape, dtype=np.float32))
         n_households = len(covered)
         slot = np.repeat(slots, n_households)
-        which = np.tile(np.arange(n_households), len(slots))
+        which = np.tile(np.arange(n_households, dtype=np.int32), len(slots))
         meter = residents["meter"].to_numpy(np.int64)[head[covered]]
         readings = Detections.build(slot, device[covered][which], meter[which], kwh.ravel(), head[covered][which])
         return self.thin_records(rng, readings)

@@ -51,8 +51,6 @@ class WifiBtSensor(Sensor):
     def detect(self, world: World, devices: np.ndarray, rng: np.random.Generator) -> Detections:
         """Record the address of each emitting phone present in a covered zone at each sampling slot."""
         slot, resident, device = present_in_covered(world, self, self.device_lookup(world, devices),
-                                                    carriers=carries_phone(world))
-        keep = self.thin(rng, len(slot))
-        slot, resident, device = slot[keep], resident[keep], device[keep]
+                                                    carriers=carries_phone(world), rng=rng)
         token = daily_addresses(world, self.seed)[slot // world.slots_per_day, resident]
         return Detections.build(slot, device, token, np.nan, resident)
