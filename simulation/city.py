@@ -24,6 +24,9 @@ import pandas as pd
 from simulation.codes import LAND_USE_CODE, MODE_CAR, MODE_TRANSIT
 from simulation.routing import Network, grid_links, line_zone_at, manhattan
 
+ROUTE_CACHE_SIZE = 200_000
+"""Routes kept by :meth:`City.route` before the cache starts afresh."""
+
 
 class CityError(ValueError):
     """A city or zone table that cannot be used; the message names the problem and what is allowed."""
@@ -120,6 +123,8 @@ class City:
             steps = int(self.route_length(origin, destination, mode))
             cached = self.route_zone_at(origin, destination, mode, np.arange(steps + 1))
             cached.setflags(write=False)
+            if len(self._route_cache) >= ROUTE_CACHE_SIZE:
+                self._route_cache.clear()
             self._route_cache[key] = cached
         return cached
 

@@ -165,3 +165,22 @@ def test_load_city_choices(tmp_path):
     with pytest.raises(CityError, match="unknown file type"):
         (tmp_path / "city.txt").write_text("x")
         read_zone_table(tmp_path / "city.txt")
+
+
+@pytest.mark.parametrize("document, message", [
+    ({"type": "Feature"}, "must be a FeatureCollection"),
+    ({"type": "FeatureCollection", "features": {}}, "'features' must be a list"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None}]}, "needs a 'properties'"),
+])
+def test_bad_geojson_is_refused(tmp_path, document, message):
+    path = tmp_path / "bad.geojson"
+    path.write_text(json.dumps(document))
+    with pytest.raises(CityError, match=message):
+        read_zone_table(path)
+
+
+def test_unreadable_geojson_is_refused(tmp_path):
+    path = tmp_path / "bad.geojson"
+    path.write_bytes(b"\xff\xfe{not json")
+    with pytest.raises(CityError, match="cannot be read"):
+        read_zone_table(path)
