@@ -34,12 +34,12 @@ def cell_key(time: np.ndarray, unit: np.ndarray, n_units: int, bin_minutes: int 
 
     Decode with :func:`cell_time_unit`.
     """
-    return (time.astype(np.int64) // bin_minutes) * n_units + unit.astype(np.int64)
+    return (time.astype(np.int64, copy=False) // bin_minutes) * n_units + unit.astype(np.int64, copy=False)
 
 
 def cell_time_unit(key: np.ndarray, n_units: int, bin_minutes: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Return the time (minutes, int32) and unit (int32) of cell keys made by :func:`cell_key`."""
-    return ((key // n_units) * bin_minutes).astype(np.int32), (key % n_units).astype(np.int32)
+    return ((key // n_units) * bin_minutes).astype(np.int32, copy=False), (key % n_units).astype(np.int32, copy=False)
 
 
 def contributions(table: Table, kind: str, n_units: int, bin_minutes: int) -> Table:
@@ -61,12 +61,12 @@ def contributions(table: Table, kind: str, n_units: int, bin_minutes: int) -> Ta
     cells = cell_key(table["time"][identified], table["unit"][identified], n_units, bin_minutes)
     pair = pd.unique(cells * n_people + person)
     anon = ~identified
-    anon_weight = np.nan_to_num(table["value"][anon].astype(np.float64)) if counted_in_value else np.ones(
+    anon_weight = np.nan_to_num(table["value"][anon].astype(np.float64, copy=False)) if counted_in_value else np.ones(
         int(anon.sum()))
     pair_time, pair_unit = cell_time_unit(pair // n_people, n_units, bin_minutes)
     return {
-        "time": np.concatenate([pair_time.astype(np.int64), table["time"][anon].astype(np.int64)]),
-        "unit": np.concatenate([pair_unit, table["unit"][anon].astype(np.int32)]),
+        "time": np.concatenate([pair_time, table["time"][anon]]).astype(np.int64, copy=False),
+        "unit": np.concatenate([pair_unit, table["unit"][anon].astype(np.int32, copy=False)]),
         "person": np.concatenate([pair % n_people, np.full(int(anon.sum()), -1, np.int64)]),
         "weight": np.concatenate([np.ones(len(pair)), anon_weight]),
     }
@@ -82,7 +82,7 @@ def group_sums(key: np.ndarray, *weights: np.ndarray) -> tuple[np.ndarray, ...]:
         present = np.bincount(key, minlength=int(key.max()) + 1) > 0
         unique = np.flatnonzero(present)
         sums = [np.bincount(key, weights=w, minlength=len(present))[unique] for w in weights]
-        return (unique.astype(np.int64), *sums)
+        return (unique.astype(np.int64, copy=False), *sums)
     code, unique = pd.factorize(key)
     order = np.argsort(unique)
     sums = [np.bincount(code, weights=w, minlength=len(unique))[order] for w in weights]
@@ -92,7 +92,7 @@ def group_sums(key: np.ndarray, *weights: np.ndarray) -> tuple[np.ndarray, ...]:
 def edge_contributions(table: Table, bin_minutes: int) -> Table:
     """Return the contributions of edge counts: people per sampling instant, averaged over the bin's instants."""
     instants = np.maximum(1, bin_minutes // np.maximum(table["instant_minutes"], 1))
-    return {"time": table["time"].astype(np.int64), "unit": table["unit"].astype(np.int32),
+    return {"time": table["time"].astype(np.int64, copy=False), "unit": table["unit"].astype(np.int32, copy=False),
             "person": np.full(n_rows(table), -1, np.int64), "weight": table["count"] / instants}
 
 
@@ -100,13 +100,13 @@ def count_cells(contrib: Table, n_units: int, bin_minutes: int) -> pd.DataFrame:
     """Return the count of every cell that has a contribution (columns time, unit, count), sorted."""
     cells, counts = group_sums(cell_key(contrib["time"], contrib["unit"], n_units, bin_minutes), contrib["weight"])
     time, unit = cell_time_unit(cells, n_units, bin_minutes)
-    return pd.DataFrame({"time": time, "unit": unit, "count": counts.astype(np.float64)})
+    return pd.DataFrame({"time": time, "unit": unit, "count": counts.astype(np.float64, copy=False)})
 
 
 def mean_values(time: np.ndarray, unit: np.ndarray, value: np.ndarray, n_units: int,
                 bin_minutes: int) -> pd.DataFrame:
     """Return the mean non-NaN reading of every cell that has one (columns time, unit, value)."""
-    value = value.astype(np.float64)
+    value = value.astype(np.float64, copy=False)
     has = ~np.isnan(value)
     cells, sums, ns = group_sums(cell_key(time[has], unit[has], n_units, bin_minutes), value[has],
                                  np.ones(int(has.sum())))

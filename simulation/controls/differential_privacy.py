@@ -91,7 +91,7 @@ def noisy_domain_counts(contrib: Table, domain_units: np.ndarray, horizon_minute
     """Return the time, unit and noisy count of every cell of the public domain (time-major order)."""
     times = np.arange(0, horizon_minutes, bin_minutes, dtype=np.int64)
     grid_time = np.repeat(times, len(domain_units))
-    grid_unit = np.tile(domain_units.astype(np.int64), len(times))
+    grid_unit = np.tile(domain_units.astype(np.int64, copy=False), len(times))
     domain = cell_key(grid_time, grid_unit, n_units, bin_minutes)
     key = cell_key(contrib["time"], contrib["unit"], n_units, bin_minutes)
     where = np.clip(np.searchsorted(domain, key), 0, max(len(domain) - 1, 0))

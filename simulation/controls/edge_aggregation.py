@@ -37,23 +37,23 @@ def device_slot_counts(table: Table, kind: str, sampling_minutes: np.ndarray) ->
                 "instant_minutes": empty_i}
     order = np.lexsort((table["token"], table["time"], table["sensor"]))
     sensor, time, token = table["sensor"][order], table["time"][order], table["token"][order]
-    value = table["value"][order].astype(np.float64)
+    value = table["value"][order].astype(np.float64, copy=False)
     new_slot = np.r_[True, (sensor[1:] != sensor[:-1]) | (time[1:] != time[:-1])]
     starts = np.flatnonzero(new_slot)
     if kind in COUNT_IN_VALUE_KINDS:
         people = np.nan_to_num(value)
     else:
         new_token = new_slot | np.r_[True, token[1:] != token[:-1]]
-        people = ((token < 0) | new_token).astype(np.float64)
+        people = ((token < 0) | new_token).astype(np.float64, copy=False)
     has_value = ~np.isnan(value)
     value_sum = np.add.reduceat(np.where(has_value, value, 0.0), starts)
-    value_n = np.add.reduceat(has_value.astype(np.float64), starts)
+    value_n = np.add.reduceat(has_value.astype(np.float64, copy=False), starts)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_value = np.where(value_n > 0, value_sum / np.maximum(value_n, 1), np.nan)
     first = order[starts]
     return {"time": table["time"][first], "sensor": table["sensor"][first], "zone": table["zone"][first],
             "unit": table["zone"][first], "count": np.add.reduceat(people, starts), "value": mean_value,
-            "instant_minutes": sampling_minutes[table["sensor"][first]].astype(np.int64)}
+            "instant_minutes": sampling_minutes[table["sensor"][first]].astype(np.int64, copy=False)}
 
 
 class EdgeAggregation(Control):

@@ -21,7 +21,7 @@ def block_units(city: City, block: int) -> np.ndarray:
     x = city.zones["x"].to_numpy(np.int64)
     y = city.zones["y"].to_numpy(np.int64)
     per_row = -(-city.width // block)
-    return ((y // block) * per_row + x // block).astype(np.int32)
+    return ((y // block) * per_row + x // block).astype(np.int32, copy=False)
 
 
 def generalise(table: Table, units: np.ndarray, bin_minutes: int) -> Table:

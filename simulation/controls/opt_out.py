@@ -47,8 +47,8 @@ def _daily_totals(table: Table, opted: np.ndarray) -> Table:
     fold = take(fold, order)
     key_token, key_day = fold["token"], fold["time"] // 1440
     starts = np.flatnonzero(np.r_[True, (key_token[1:] != key_token[:-1]) | (key_day[1:] != key_day[:-1])])
-    values = np.nan_to_num(fold["value"].astype(np.float64))
-    totals = np.add.reduceat(values, starts).astype(np.float32)
+    values = np.nan_to_num(fold["value"].astype(np.float64, copy=False))
+    totals = np.add.reduceat(values, starts).astype(np.float32, copy=False)
     daily = take(fold, starts)
     daily["time"] = key_day[starts] * 1440
     daily["value"] = totals

@@ -120,12 +120,13 @@ def to_release(state: ReleaseState, horizon_minutes: int) -> Release:
         kind: pd.DataFrame({
             "time": table["time"].astype(np.int32), "unit": table["unit"].astype(np.int32),
             "pseudonym": (state.pending[kind].pseudonyms(table["token"]) if kind in state.pending
-                          else table["token"].astype(np.int64)), "value": table["value"].astype(np.float32),
-            "epoch": table["epoch"].astype(np.int32), "named": table["named"].astype(bool),
+                          else table["token"].astype(np.int64)),
+            "value": table["value"].astype(np.float32), "epoch": table["epoch"].astype(np.int32),
+            "named": table["named"].astype(bool),
         })
         for kind, table in state.records.items()
     }
-    truth = {kind: table["resident"].astype(np.int32) for kind, table in state.records.items()}
+    truth = {kind: table["resident"].astype(np.int32, copy=False) for kind, table in state.records.items()}
     identified = {kind for kind, table in state.records.items() if n_rows(table) and table["named"].any()}
     audit = pd.DataFrame(list(state.audit), columns=list(AUDIT_COLUMNS))
     return Release(records=records, record_truth=truth, aggregates=dict(state.aggregates), identified=identified,

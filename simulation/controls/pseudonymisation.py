@@ -48,7 +48,7 @@ def epoch_of(time: np.ndarray, rotation: str) -> np.ndarray:
     minutes = EPOCH_MINUTES[rotation]
     if minutes is None:
         return np.zeros(len(time), dtype=np.int32)
-    return (time // minutes).astype(np.int32)
+    return (time // minutes).astype(np.int32, copy=False)
 
 
 def derive_key(seed: int, epoch: int, scope: str) -> bytes:
@@ -82,7 +82,7 @@ def _hash_groups(tokens: np.ndarray, starts: np.ndarray, keys: list[bytes]) -> n
             hasher = copy()
             hasher.update(pack(token))
             append(hasher.digest())
-    return np.frombuffer(b"".join(digests), dtype="<i8").astype(np.int64) & np.int64(0x7FFFFFFFFFFFFFFF)
+    return np.frombuffer(b"".join(digests), dtype="<i8").astype(np.int64, copy=False) & np.int64(0x7FFFFFFFFFFFFFFF)
 
 
 _MEMO: OrderedDict[tuple, np.ndarray] = OrderedDict()
@@ -164,10 +164,11 @@ def assign_codes(table: Table, seed: int, rotation: str, scope: str, sensor_scop
     if not len(has):
         return epoch, code, PendingPseudonyms(empty, empty, empty, tuple(scope_names), seed)
     token_code, token_values = pd.factorize(token[has])
-    scope_id = table["sensor"][has].astype(np.int64) if scope == "per_sensor" else np.zeros(len(has), np.int64)
+    per_sensor = scope == "per_sensor"
+    scope_id = table["sensor"][has].astype(np.int64) if per_sensor else np.zeros(len(has), np.int64)
     if int(epoch.max()) >= 1 << 11 or len(scope_names) >= 1 << 21:
         raise ValueError("pseudonymisation supports at most 2048 key epochs and 2 million devices")
-    packed = (epoch[has].astype(np.int64) << 52) | (scope_id << 31) | token_code.astype(np.int64)
+    packed = (epoch[has].astype(np.int64) << 52) | (scope_id << 31) | token_code.astype(np.int64, copy=False)
     triple_code, triples = pd.factorize(packed)
     order = np.argsort(triples, kind="stable")
     rank = np.empty(len(order), dtype=np.int64)
