@@ -136,3 +136,13 @@ def test_locate_answers_with_the_nearest_bin_and_its_most_seen_unit():
                             config)
     assert list(answer) == [4, 9, 2, -1]
     assert list(source) == ["anpr", "anpr", "anpr", ""]
+
+
+def test_coarser_units_lose_zone_detail_but_keep_their_own_totals():
+    def counters(breakdown):
+        return breakdown.set_index("kind").loc["people_counter"]
+
+    fine = counters(utility_crowd(run().context()).breakdown)
+    coarse = counters(utility_crowd(run(generalisation={"spatial_block_zones": 2}).context()).breakdown)
+    assert coarse["accuracy_released_units"] == pytest.approx(fine["accuracy"], abs=0.03)
+    assert coarse["accuracy"] < coarse["accuracy_released_units"]

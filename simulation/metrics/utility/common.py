@@ -387,6 +387,19 @@ def accuracy(estimate: np.ndarray, truth: np.ndarray) -> float:
     return float(np.clip(1.0 - np.abs(est - tru).sum() / denominator, 0.0, 1.0))
 
 
+def accuracy_at_units(estimate: np.ndarray, truth: np.ndarray, covered: np.ndarray, units: UnitIndex) -> float:
+    """Return :func:`accuracy` after summing the covered zones of each released unit (the release's own grain).
+
+    Beside the zone-level score, it shows how much of a loss comes from coarser units rather than from noise.
+    """
+    rows = units.of_zone[covered]
+    est = np.zeros((units.n_units, estimate.shape[1]))
+    tru = np.zeros((units.n_units, truth.shape[1]))
+    np.add.at(est, rows, np.nan_to_num(estimate[covered]))
+    np.add.at(tru, rows, truth[covered])
+    return accuracy(est, tru)
+
+
 def people_hours_share(truth_occupancy: np.ndarray, covered: np.ndarray) -> float:
     """Return the share of all people-hours spent in the covered zones (0 when nobody is anywhere)."""
     total = float(truth_occupancy.sum())
@@ -423,11 +436,13 @@ def presence_estimate(release: Release, devices: pd.DataFrame, kind: str, n_zone
     parts = counted_cells(release, kind, units, config)
     if not parts or not covered.any() or visibility <= 0:
         return estimate, covered, "none"
+    per_unit = np.maximum(np.bincount(units.of_zone[covered], minlength=units.n_units), 1)
     levels = []
     for cells in parts:
         counting = "detections" if cells.source == "records" else aggregate_counting(kind, config)
         rate = detection_rate(devices, kind, n_zones, release.time_bin_minutes, counting)
-        unit_rate = np.bincount(units.of_zone, weights=rate, minlength=units.n_units)
+        # mean rate over the unit's covered zones: the cell's count / it = targets in all those zones together
+        unit_rate = np.bincount(units.of_zone, weights=rate, minlength=units.n_units) / per_unit
         denominator = unit_rate[cells.unit] * visibility
         level = np.divide(cells.mass, denominator, out=np.zeros(len(cells.mass)), where=denominator > 0)
         levels.append(ReleasedCells(unit=cells.unit, time=cells.time, mass=level, source=cells.source))

@@ -9,7 +9,9 @@ import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.utility.common import (
+    UnitIndex,
     accuracy,
+    accuracy_at_units,
     device_table,
     fit_hours,
     people_hours_share,
@@ -91,20 +93,23 @@ def utility_crowd(ctx: AssessmentContext) -> MetricResult:
     mean number of residents out of home (in public space) per zone and hour (world presence arrays) and the
     estimate comes from the released counts only (:func:`estimate_crowd`). ``coverage`` is the share of all
     people-hours out of home spent in those zones. ``utility_crowd = accuracy x coverage``: 0 without sensors or
-    data, 1 for exact counts everywhere. Wi-Fi counters also see phones indoors at home, so they overcount in
-    residential zones, as they do in real deployments.
+    data, 1 for exact counts everywhere. The breakdown also gives the accuracy at the released units
+    (``accuracy_released_units``), which shows how much of the loss is the coarser grain. Wi-Fi counters also
+    see phones indoors at home, so they overcount in residential zones, as they do in real deployments.
     Source: SMAPE and share-of-mass measures for mobility aggregates, Kapp et al., "Towards mobility reports
     with user-level privacy" (2022).
     """
     n_zones = ctx.world.city.n_zones
     found = estimate_crowd(ctx.release, ctx.log.sensors, n_zones, ctx.config)
     truth = truth_grid(ctx.world, "out_of_home")
+    units = UnitIndex.of(ctx.release)
     rows = []
     for kind, (grid, covered) in [*found.by_kind.items(), ("all", (found.people, found.covered))]:
         grid = fit_hours(grid, truth.shape[1])
         acc = accuracy(grid[covered], truth[covered]) if covered.any() else 0.0
         coverage = people_hours_share(truth, covered)
         rows.append({"kind": kind, "source": found.sources.get(kind, "combined"), "zones": int(covered.sum()),
-                     "accuracy": acc, "coverage": coverage, "value": acc * coverage})
+                     "accuracy": acc, "accuracy_released_units": accuracy_at_units(grid, truth, covered, units)
+                     if covered.any() else 0.0, "coverage": coverage, "value": acc * coverage})
     breakdown = pd.DataFrame(rows)
     return MetricResult(name="utility_crowd", value=float(breakdown["value"].iloc[-1]), breakdown=breakdown)

@@ -7,7 +7,9 @@ import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.utility.common import (
+    UnitIndex,
     accuracy,
+    accuracy_at_units,
     device_table,
     fit_hours,
     people_hours_share,
@@ -52,6 +54,7 @@ def utility_traffic(ctx: AssessmentContext) -> MetricResult:
     estimate = fit_hours(estimate, truth.shape[1])
     acc = accuracy(estimate[covered], truth[covered]) if covered.any() else 0.0
     coverage = people_hours_share(truth, covered)
+    at_units = accuracy_at_units(estimate, truth, covered, UnitIndex.of(ctx.release)) if covered.any() else 0.0
     breakdown = pd.DataFrame([{"kind": "anpr", "source": source, "zones": int(covered.sum()), "accuracy": acc,
-                               "coverage": coverage, "value": acc * coverage}])
+                               "accuracy_released_units": at_units, "coverage": coverage, "value": acc * coverage}])
     return MetricResult(name="utility_traffic", value=acc * coverage, breakdown=breakdown)
