@@ -3,7 +3,7 @@
 Run: ``/work/venv/bin/python bench/bench_sensors.py [--quick]`` (``--quick`` skips 100,000). Uses
 ``simulation.model.build_world`` when it exists, else the sensor tests' commuter world on a 24 x 24 grid (a stand-in
 with simpler days). Prints, per scale: how the world was made and its build time, the records per kind, the time of
-each deployment's detection, the median wall time of observe() over several runs after a warm-up, and the peak
+each deployment's detection, the median wall (and CPU) time of observe() over several runs after a warm-up, and the peak
 memory observe() allocates (tracemalloc, which numpy reports to).
 """
 
@@ -63,11 +63,12 @@ def bench(residents: int, repeats: int) -> None:
         print(f"  {sensor.kind:15s} {len(devices):4d} devices {len(found):>11,} records "
               f"{time.perf_counter() - start:6.3f} s")
     observe(world, config)
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         log = observe(world, config)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         del log
     tracemalloc.start()
     log = observe(world, config)
@@ -75,7 +76,7 @@ def bench(residents: int, repeats: int) -> None:
     tracemalloc.stop()
     size = log.records.memory_usage(deep=True).sum()
     print(f"observe(): {len(log.records):,} records, median {statistics.median(times):.3f} s "
-          f"(min {min(times):.3f}, max {max(times):.3f}, {repeats} runs); "
+          f"(min {min(times):.3f}, max {max(times):.3f}, {repeats} runs; CPU median {statistics.median(cpu):.3f} s); "
           f"log {size / 2**20:.0f} MiB, peak allocated during observe {peak / 2**20:.0f} MiB")
     print(f"world + log: {build_seconds + statistics.median(times):.2f} s")
 
