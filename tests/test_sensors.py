@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulation.observations import RECORD_COLUMNS, empty_records
 from simulation.scenario import SENSOR_KINDS, ScenarioConfig
@@ -236,3 +238,35 @@ def test_a_deployment_observes_on_its_own_in_the_record_schema(world):
     frame = sensor.observe(world, devices, stream(config.seed, "sensor", sensor.name))
     assert frame.dtypes.equals(empty_records().dtypes)
     pd.testing.assert_frame_equal(frame, observe(world, config).records)
+
+
+def test_a_deployment_without_devices_records_nothing(world):
+    log = observe(world, scenario(*(deploy(k, placement={"zone_share": 0.0}) for k in ALL_KINDS)))
+    assert log.sensors.empty and log.records.empty
+    assert log.records.dtypes.equals(empty_records().dtypes)
+
+
+def test_an_interval_that_does_not_divide_the_horizon_keeps_the_last_short_interval(world):
+    log = observe(world, scenario(deploy("smart_meter", sampling_interval_minutes=105, detection_probability=1.0)))
+    slots = np.unique(log.records["slot"])
+    assert (slots == np.arange(0, world.n_slots, 7)).all()
+    last = log.records[log.records["slot"] == slots[-1]]["value"]
+    assert (last > 0).all() and last.mean() < log.records["value"].mean()
+
+
+@settings(max_examples=60, deadline=None)
+@given(kind=st.sampled_from(ALL_KINDS), share=st.floats(0.0, 1.0), seed=st.integers(0, 2**32),
+       districts=st.lists(st.sampled_from(["north", "south"]), max_size=2, unique=True),
+       zones=st.lists(st.integers(0, 63), max_size=8))
+def test_placement_invariants(kind, share, seed, districts, zones):
+    city = grid_city()
+    sensor = make_sensor(scenario(deploy(kind, placement={"zone_share": share, "districts": districts,
+                                                          "zones": zones})).sensors[0], seed)
+    placed = sensor.place(city, seed)
+    eligible = set(sensor.eligible_zones(city).tolist())
+    in_districts = {z for z in eligible if city.zones.loc[z, "district"] in districts}
+    assert (np.diff(placed) > 0).all()
+    assert in_districts | set(zones) <= set(placed.tolist())
+    assert set(placed.tolist()) <= eligible | set(zones)
+    assert len(set(placed.tolist()) - in_districts - set(zones)) <= round(share * len(eligible))
+    assert (placed == sensor.place(city, seed)).all()
