@@ -184,3 +184,10 @@ def test_unreadable_geojson_is_refused(tmp_path):
     path.write_bytes(b"\xff\xfe{not json")
     with pytest.raises(CityError, match="cannot be read"):
         read_zone_table(path)
+
+
+def test_shipped_default_city_is_the_documented_generation(city):
+    from simulation.city_gen import DEFAULT_CITY_SEED
+
+    regenerated = generate_city(24, 250.0, DEFAULT_CITY_SEED, name="default")
+    pd.testing.assert_frame_equal(zone_table(regenerated), zone_table(city))
