@@ -58,11 +58,12 @@ def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) 
         hover = rows["hover"] if "hover" in rows else rows["label"]
         fig.add_trace(go.Scatter(
             x=rows["risk"], y=rows["utility"], mode="markers+text" if role != "session" else "markers",
-            name=ROLE_NAMES[role], text=rows["label"], textposition="top center", hovertext=hover,
+            name=ROLE_NAMES[role], text=rows["label"], hovertext=hover,
+            textposition="bottom center" if role == "current" else "top center", textfont={"size": 13},
             hovertemplate="%{hovertext}<br>" + HOVER_NUMBERS,
             marker={"color": colour, "symbol": symbol, "size": size, "line": {"width": 1.5, "color": colour}}))
-    fig.update_xaxes(title="Privacy risk (0 none, 1 everyone exposed) - lower is better", range=[-0.03, 1.03])
-    fig.update_yaxes(title="Service utility (1 perfect) - higher is better", range=[-0.03, 1.08])
+    fig.update_xaxes(title="Privacy risk (0 none, 1 everyone exposed) - lower is better", range=[-0.1, 1.1])
+    fig.update_yaxes(title="Service utility (1 perfect) - higher is better", range=[-0.08, 1.1])
     return _layout(fig, "Utility against risk", height=480)
 
 
@@ -99,11 +100,13 @@ def bars_figure(frame: pd.DataFrame, title: str, value_title: str, value_range: 
     """
     fig = go.Figure()
     categories = list(dict.fromkeys(frame["label"]))
-    for i, (scenario, rows) in enumerate(frame.groupby("scenario", sort=False)):
+    groups = list(frame.groupby("scenario", sort=False))
+    for i, (scenario, rows) in reversed(list(enumerate(groups))):  # plotly stacks the first trace at the bottom
         fig.add_trace(go.Bar(y=rows["label"], x=rows["value"], name=str(scenario), orientation="h",
                              marker_color=SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)],
                              text=[f"{v:.2f}" for v in rows["value"]], textposition="auto",
                              hovertemplate="%{y}: %{x:.3f}<extra>" + str(scenario) + "</extra>"))
+    fig.update_layout(legend_traceorder="reversed")
     fig.update_layout(barmode="group")
     fig.update_yaxes(categoryorder="array", categoryarray=categories[::-1], automargin=True)
     fig.update_xaxes(title=value_title, range=list(value_range) if value_range else None)

@@ -21,8 +21,8 @@ RISK_LABELS: dict[str, str] = {
 HEADLINE_LABELS: dict[str, str] = {
     "utility_overall": "Service utility",
     "risk_overall": "Privacy risk (worst attack)",
-    "risk_exposure": "Resident-days a breach would leak",
-    "risk_face_false_alerts_per_10k": "False face alerts per 10,000",
+    "risk_exposure": "Breach exposure",
+    "risk_face_false_alerts_per_10k": "False face alerts",
 }
 OUTCOME_LABELS: dict[str, str] = {**UTILITY_LABELS, **RISK_LABELS, **HEADLINE_LABELS}
 

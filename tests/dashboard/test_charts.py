@@ -47,8 +47,10 @@ def test_bars_group_by_scenario_in_given_order():
     frame = pd.DataFrame({"scenario": ["A", "A", "B", "B"], "label": ["Crowd", "Energy", "Crowd", "Energy"],
                           "value": [0.1, 0.2, 0.3, 0.4]})
     fig = charts.bars_figure(frame, "Utility by service", "utility")
-    assert [trace.name for trace in fig.data] == ["A", "B"]
-    assert list(fig.data[1].x) == [0.3, 0.4]
+    assert [trace.name for trace in fig.data] == ["B", "A"]  # drawn bottom-up, so A's bars sit on top
+    assert fig.layout.legend.traceorder == "reversed"
+    assert list(fig.data[0].x) == [0.3, 0.4]
+    assert fig.data[0].marker.color != fig.data[1].marker.color
     assert fig.layout.barmode == "group"
     assert list(fig.layout.xaxis.range) == [0, 1]
     assert list(fig.layout.yaxis.categoryarray) == ["Energy", "Crowd"]  # first category drawn on top

@@ -1,0 +1,91 @@
+"""Many users: N concurrent sessions open the default scenario on a real `streamlit run app.py` server.
+
+Each session is a raw Streamlit websocket client (what a browser tab does, without the browser's own CPU cost):
+it connects to /_stcore/stream, asks for a script run and waits for the first plotly chart. Reports each
+session's time to first chart and the server's peak memory (VmHWM of its process).
+
+Run: /work/venv/bin/python bench/bench_dashboard_sessions.py [--sessions 30] [--timeout 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.browser.server import start_server, stop_server  # noqa: E402
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """Return the current (VmRSS) and peak (VmHWM) resident memory of a process, in MB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields
+
+
+async def first_chart_seconds(url: str, timeout: float) -> float | None:
+    """Open one session; return the seconds until its first plotly chart arrives (None if the run ends without)."""
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    start = time.perf_counter()
+    async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, origin=url) as ws:
+        request = BackMsg()
+        request.rerun_script.query_string = ""
+        request.rerun_script.page_script_hash = ""
+        await ws.send(request.SerializeToString())
+        deadline = start + timeout
+        while time.perf_counter() < deadline:
+            message = ForwardMsg()
+            message.ParseFromString(await asyncio.wait_for(ws.recv(), deadline - time.perf_counter()))
+            kind = message.WhichOneof("type")
+            if (kind == "delta" and message.delta.WhichOneof("type") == "new_element"
+                    and message.delta.new_element.WhichOneof("type") == "plotly_chart"):
+                return time.perf_counter() - start
+            if kind == "script_finished":
+                return None
+    return None
+
+
+async def many(url: str, sessions: int, timeout: float) -> list[float | None]:
+    """Open ``sessions`` sessions at once and return each one's time to first chart."""
+    return await asyncio.gather(*(first_chart_seconds(url, timeout) for _ in range(sessions)))
+
+
+def main() -> None:
+    """Start the server, warm it with one session, then measure N concurrent sessions."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--timeout", type=float, default=180.0)
+    args = parser.parse_args()
+    process, url = start_server()
+    try:
+        print(f"server {url} pid {process.pid}; memory after start: {memory_mb(process.pid)}")
+        cold = asyncio.run(first_chart_seconds(url, args.timeout))
+        print(f"first session (cold cache: simulates the default preset and every other preset): {cold:.1f} s")
+        print(f"memory after warm-up: {memory_mb(process.pid)}")
+        started = time.perf_counter()
+        times = asyncio.run(many(url, args.sessions, args.timeout))
+        wall = time.perf_counter() - started
+        done = sorted(t for t in times if t is not None)
+        print(f"{args.sessions} concurrent sessions: {len(done)} got a chart in {wall:.1f} s wall")
+        if done:
+            print(f"time to first chart: min {done[0]:.2f} s, median {statistics.median(done):.2f} s, "
+                  f"max {done[-1]:.2f} s; sessions over 3 s: {sum(t > 3 for t in done)}")
+            print("each session (s): " + ", ".join(f"{t:.2f}" for t in done))
+        print(f"server memory after the sessions (MB): {memory_mb(process.pid)}")
+    finally:
+        stop_server(process)
+
+
+if __name__ == "__main__":
+    main()

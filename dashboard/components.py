@@ -1,0 +1,153 @@
+"""Page parts used by more than one page: the scenario banner, the controls form, headline numbers, trade-off chart.
+
+Each function draws with Streamlit; the numbers and figures come from :mod:`dashboard.state`,
+:mod:`dashboard.frames` and :mod:`dashboard.charts`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from dashboard import charts, frames, state
+from dashboard.formatting import format_change, format_value
+from dashboard.labels import RISK_LABELS, SENSOR_LABELS, UTILITY_LABELS
+from dashboard.share import validation_problems
+from dashboard.widgets import model_inputs, section_title
+from simulation.metrics.explain import plain_sentences
+from simulation.pipeline import RunResult
+from simulation.scenario import ScenarioConfig
+
+HEADLINE_TITLES: dict[str, str] = {
+    "utility_overall": "Service utility",
+    "risk_overall": "Privacy risk",
+    "risk_unicity": "Singled out",
+    "risk_exposure": "Breach exposure",
+    "risk_face_false_alerts_per_10k": "False face alerts",
+}
+HEADLINES: tuple[str, ...] = tuple(HEADLINE_TITLES)
+HIGHER_IS_BETTER = {"utility_overall"}
+METRIC_HELP: dict[str, str] = {
+    "utility_overall": "Weighted mean of the service scores: 1 means every service works as if it knew the truth.",
+    "risk_overall": "The share of residents reached by the most successful attack (0 is nobody).",
+    "risk_unicity": "Share of residents whose released trace is the only one matching a few known places and "
+                    "times (de Montjoye et al. 2013).",
+    "risk_exposure": "Resident-days of records that can be tied to a person, held at any moment: what a breach "
+                     "would leak.",
+    "risk_face_false_alerts_per_10k": "Innocent passers-by wrongly matched to the watchlist, per 10,000 faces.",
+}
+
+
+def problems_box(title: str, problems: list[str]) -> None:
+    """Show a list of problems as one error message."""
+    st.error(title + "\n\n" + "\n".join(f"- {problem}" for problem in problems))
+
+
+def scenario_banner() -> None:
+    """Say which scenario is shown, where it came from and what it is compared with; show a bad link's problems."""
+    config = state.scenario()
+    problems = st.session_state.get("link_problems")
+    if problems:
+        problems_box("The shared link could not be opened, so the default preset is shown:", problems)
+    st.caption(f"Scenario **{config.name}** from {state.source()}: {config.population.residents:,} residents, "
+               f"{config.world.days} days, {len(config.sensors)} sensor deployments. "
+               f"Changes are shown against preset **{state.reference()}**.")
+
+
+def _control_groups(controls) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for name in type(controls).model_fields:
+        doc = (type(getattr(controls, name)).__doc__ or "").strip()
+        stage = doc.split(":", 1)[0] if ":" in doc.splitlines()[0] else "Other"
+        groups.setdefault(stage, []).append(name)
+    return groups
+
+
+def controls_form(config: ScenarioConfig) -> ScenarioConfig | None:
+    """Show the sensors, controls and adversary as a form (one run per submit) in the sidebar.
+
+    Returns:
+        The edited scenario when the form was submitted and is valid; None otherwise (problems are shown).
+    """
+    key = state.form_key()
+    values = config.model_dump()
+    with st.sidebar.form("controls"):
+        st.markdown("### Sensors and controls")
+        st.caption("Change any setting, then press Run scenario (at the bottom).")
+        with st.expander("Sensors", expanded=False):
+            for i, sensor in enumerate(config.sensors):
+                st.markdown(f"##### {sensor.name} ({SENSOR_LABELS.get(sensor.kind, sensor.kind)})")
+                values["sensors"][i] = model_inputs(sensor, f"{key}.sensors.{sensor.name}", skip=("name", "kind"))
+        for stage, names in _control_groups(config.controls).items():
+            with st.expander(f"Controls {stage.lower()}", expanded=False):
+                for name in names:
+                    section = getattr(config.controls, name)
+                    title, doc = section_title(section, name)
+                    st.markdown(f"##### {title}", help=doc)
+                    values["controls"][name] = model_inputs(section, f"{key}.controls.{name}")
+        with st.expander("Adversary", expanded=False):
+            values["adversary"] = model_inputs(config.adversary, f"{key}.adversary")
+        submitted = st.form_submit_button("Run scenario", type="primary", width="stretch")
+        if not submitted:
+            return None
+        try:
+            return ScenarioConfig.model_validate(values)
+        except ValidationError as error:
+            problems_box("These settings cannot be run; nothing was changed:", validation_problems(error))
+            return None
+
+
+def headline(result: RunResult, reference: dict[str, float]) -> None:
+    """Show the headline outcomes with their change against the reference preset and one plain sentence each."""
+    outcomes = result.outcomes
+    try:
+        sentences = plain_sentences(outcomes, result.config)
+    except Exception:  # noqa: BLE001 - a missing sentence must not take the page down
+        sentences = {}
+    for column, name in zip(st.columns(len(HEADLINES)), HEADLINES, strict=True):
+        with column:
+            value = outcomes.get(name, float("nan"))
+            change = format_change(name, value, reference.get(name, float("nan")))
+            unchanged = change in (None, "no change")
+            st.metric(HEADLINE_TITLES[name], format_value(name, value), delta=change,
+                      delta_color="off" if unchanged else "normal" if name in HIGHER_IS_BETTER else "inverse",
+                      delta_arrow="off" if unchanged else "auto", border=True,
+                      help=f"{METRIC_HELP[name]} The change is against preset '{state.reference()}'.")
+            if name in sentences:
+                st.caption(sentences[name])
+
+
+def tradeoff_points(current: RunResult) -> pd.DataFrame:
+    """Return the trade-off chart's points: every preset, the scenarios of this session and the current one."""
+    infos = state.presets()
+    rows = [{"label": name, "role": "preset", "utility": out["utility_overall"], "risk": out["risk_overall"],
+             "hover": f"<b>Preset '{name}'</b>: {infos[name].title}<br>{infos[name].summary}"}
+            for name, out in state.preset_outcomes().items()]
+    for entry in state.history():
+        if entry.config != current.config:
+            rows.append({"label": entry.label, "role": "session", "utility": entry.outcomes["utility_overall"],
+                         "risk": entry.outcomes["risk_overall"], "hover": f"<b>{entry.label}</b>, run earlier in "
+                         "this session"})
+    rows.append({"label": "You are here", "role": "current", "utility": current.outcomes["utility_overall"],
+                 "risk": current.outcomes["risk_overall"],
+                 "hover": f"<b>Current scenario '{current.config.name}'</b> from {state.source()}"})
+    return pd.DataFrame(rows)
+
+
+def tradeoff_figure(current: RunResult):
+    """Return the trade-off chart for the current scenario (presets, session history, Pareto frontier)."""
+    points = tradeoff_points(current)
+    return charts.tradeoff_figure(points, frames.pareto_front(points))
+
+
+def service_figure(outcomes: dict[str, dict[str, float]]):
+    """Return utility by service for scenarios by label."""
+    return charts.bars_figure(frames.outcome_frame(outcomes, UTILITY_LABELS), "Utility by service",
+                              "Utility (1 = as good as knowing the truth)")
+
+
+def attack_figure(outcomes: dict[str, dict[str, float]]):
+    """Return risk by attack for scenarios by label."""
+    return charts.bars_figure(frames.outcome_frame(outcomes, RISK_LABELS), "Risk by attack",
+                              "Share of residents exposed (0 = none)")

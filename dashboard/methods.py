@@ -1,0 +1,54 @@
+"""The definitions shown on the methods page: every registered metric's docstring and its module's docstring."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dashboard.labels import pretty
+from simulation.metrics.risk import RISK_METRICS
+from simulation.metrics.utility import UTILITY_METRICS
+
+REGISTRIES: dict[str, dict[str, Callable]] = {"utility": UTILITY_METRICS, "risk": RISK_METRICS}
+
+
+@dataclass(frozen=True)
+class MetricDoc:
+    """A metric's definition as written in its code.
+
+    Attributes:
+        outcome: Outcome name (``utility_*`` or ``risk_*``).
+        label: Plain-language name.
+        definition: The metric function's docstring (definition and source).
+        background: The docstring of the module the metric lives in.
+    """
+
+    outcome: str
+    label: str
+    definition: str
+    background: str
+
+
+SECTION_HEADERS: tuple[str, ...] = ("Args:", "Returns:", "Raises:", "Yields:")
+
+
+def prose(docstring: str) -> str:
+    """Return a docstring without its Args/Returns/Raises sections (what a reader of the page needs)."""
+    kept = []
+    for line in docstring.splitlines():
+        if line.strip() in SECTION_HEADERS:
+            break
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def metric_docs(kind: str) -> list[MetricDoc]:
+    """Return the documentation of every metric of one kind ("utility" or "risk"), in registry order."""
+    docs = []
+    for outcome, function in REGISTRIES[kind].items():
+        module = sys.modules.get(function.__module__)
+        docs.append(MetricDoc(outcome=outcome, label=pretty(outcome), definition=prose(inspect.getdoc(function) or ""),
+                              background=inspect.getdoc(module) or "" if module else ""))
+    return docs

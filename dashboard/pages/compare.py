@@ -1,0 +1,52 @@
+"""Compare: two to four scenarios side by side: the settings that differ, the outcomes, the charts."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, components, frames, state
+from dashboard.formatting import format_value
+from dashboard.labels import OUTCOME_LABELS
+
+st.title("Compare scenarios")
+components.scenario_banner()
+current = state.current_result()
+if current is None:
+    st.stop()
+
+candidates = {f"Preset {name}": state.preset_config(name) for name in state.presets()}
+candidates.update({entry.label: entry.config for entry in state.history()})
+candidates["Current scenario"] = state.scenario()
+default = [f"Preset {state.reference()}", "Current scenario"]
+chosen = st.multiselect("Scenarios to compare (two to four)", list(candidates), default=default, max_selections=4,
+                        help="Presets, and every scenario you ran in this browser session.")
+if len(chosen) < 2:
+    st.info("Choose at least two scenarios.")
+    st.stop()
+
+configs = {label: candidates[label] for label in chosen}
+outcomes = {label: state.run_scenario(config).outcomes for label, config in configs.items()}
+
+for column, (label, values) in zip(st.columns(len(chosen)), outcomes.items(), strict=True):
+    with column:
+        st.markdown(f"#### {label}")
+        for name in ("utility_overall", "risk_overall"):
+            st.metric(OUTCOME_LABELS[name], format_value(name, values[name]))
+
+st.subheader("Settings that differ")
+differences = frames.settings_diff(configs)
+if differences.empty:
+    st.write("These scenarios have the same settings.")
+else:
+    st.dataframe(differences, width="stretch", height=min(600, 36 * (len(differences) + 1) + 4))
+
+st.subheader("Outcomes")
+table = pd.DataFrame({label: {OUTCOME_LABELS.get(name, name): format_value(name, value)
+                              for name, value in values.items()} for label, values in outcomes.items()})
+st.dataframe(table, width="stretch", height=36 * (len(table) + 1) + 4)
+
+points = pd.DataFrame([{"label": label, "utility": v["utility_overall"], "risk": v["risk_overall"]}
+                       for label, v in outcomes.items()])
+st.plotly_chart(charts.scenarios_figure(points), key="compare_tradeoff")
+services, attacks = st.columns(2)
+services.plotly_chart(components.service_figure(outcomes), key="compare_services")
+attacks.plotly_chart(components.attack_figure(outcomes), key="compare_attacks")

@@ -1,0 +1,31 @@
+"""Explore: start from a preset, change sensors and controls, see utility and risk move."""
+
+import streamlit as st
+
+from dashboard import components, state
+
+st.title("What the city gains, what residents give away")
+components.scenario_banner()
+
+names = list(state.presets())
+st.selectbox("Start from a preset", names, index=names.index(state.reference()), key="preset_picker",
+             format_func=lambda name: f"{state.presets()[name].title} ({name})",
+             on_change=lambda: state.choose_preset(st.session_state["preset_picker"]),
+             help="Loads the preset's sensors and controls; the numbers below are compared with it.")
+st.caption(state.presets()[state.reference()].summary)
+
+edited = components.controls_form(state.scenario())
+if edited is not None:
+    state.apply_changes(edited)
+
+result = state.current_result()
+if result is None:
+    st.stop()
+reference = state.preset_outcomes()[state.reference()]
+components.headline(result, reference)
+
+st.plotly_chart(components.tradeoff_figure(result), key="tradeoff")
+services, attacks = st.columns(2)
+compared = {"Current scenario": result.outcomes, f"Preset {state.reference()}": reference}
+services.plotly_chart(components.service_figure(compared), key="services")
+attacks.plotly_chart(components.attack_figure(compared), key="attacks")

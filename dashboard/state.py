@@ -1,0 +1,264 @@
+"""The only place that runs the pipeline for the UI, and the session's scenario state.
+
+Caching, per stage: each stage's output is held by ``st.cache_resource`` under ``stage_key(config, n)``, the digest
+of exactly the scenario sections stages 1..n depend on. Moving a control changes only the keys of stages 3 and 4,
+so only those rerun; every session shares the cached worlds and logs. Cached objects are shared between sessions
+and must never be mutated: callers read them only.
+
+Session state (``st.session_state``): the current scenario, the preset it is compared with, where it came from,
+the scenarios run so far in this browser session (for the Pareto frontier and the compare page), and the
+generation of the controls form (bumped when a whole new scenario is loaded so the form shows its values).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import frames, share
+from dashboard.settings import scale_overrides
+from simulation import pipeline
+from simulation.metrics.assess import Assessment
+from simulation.observations import ObservationLog
+from simulation.presets import DEFAULT_PRESET, PresetInfo, list_presets, load_preset
+from simulation.release import Release
+from simulation.scenario import ScenarioConfig
+from simulation.world import World
+
+STAGE_CALLS: Counter[str] = Counter()
+"""How many times each stage really ran in this process (cache misses); read by tests and benchmarks."""
+
+
+
+@dataclass
+class HistoryEntry:
+    """A scenario run in this browser session.
+
+    Attributes:
+        label: Short name shown in charts ("Run 3: my_scenario").
+        config: The scenario.
+        outcomes: Its ``utility_*`` and ``risk_*`` outcomes.
+    """
+
+    label: str
+    config: ScenarioConfig
+    outcomes: dict[str, float] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- presets
+
+
+@st.cache_resource(show_spinner=False)
+def presets() -> dict[str, PresetInfo]:
+    """Return the presets by name, in the order the simulation lists them."""
+    return {info.name: info for info in list_presets()}
+
+
+@st.cache_resource(show_spinner=False)
+def preset_config(name: str) -> ScenarioConfig:
+    """Return a preset's scenario, shrunk by :func:`scale_overrides` if the environment asks for it."""
+    config = load_preset(name)
+    overrides = scale_overrides()
+    if not overrides:
+        return config
+    data = config.model_dump(mode="json")
+    for section, values in overrides.items():
+        data[section].update(values)
+    return ScenarioConfig.model_validate(data)
+
+
+def default_preset() -> str:
+    """Return the name of the preset the app opens on."""
+    return DEFAULT_PRESET if DEFAULT_PRESET in presets() else next(iter(presets()))
+
+
+# ---------------------------------------------------------------- the four stages, cached
+
+
+@st.cache_resource(max_entries=4, show_spinner="Simulating a week of the city's residents...")
+def _world(key: str, _config: ScenarioConfig) -> World:
+    STAGE_CALLS["world"] += 1
+    return pipeline.build_world(_config)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Placing the sensors and recording what they see...")
+def _log(key: str, _config: ScenarioConfig) -> ObservationLog:
+    STAGE_CALLS["observe"] += 1
+    return pipeline.observe(world_of(_config), _config)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Applying the privacy controls...")
+def _release(key: str, _config: ScenarioConfig) -> Release:
+    STAGE_CALLS["release"] += 1
+    return pipeline.apply_controls(world_of(_config), log_of(_config), _config)
+
+
+@st.cache_resource(max_entries=64, show_spinner="Measuring utility and risk...")
+def _assessment(key: str, _config: ScenarioConfig) -> Assessment:
+    STAGE_CALLS["assess"] += 1
+    return pipeline.assess(world_of(_config), log_of(_config), release_of(_config), _config)
+
+
+def world_of(config: ScenarioConfig) -> World:
+    """Return stage 1's output for a scenario (cached, shared: do not mutate)."""
+    return _world(pipeline.stage_key(config, 1), config)
+
+
+def log_of(config: ScenarioConfig) -> ObservationLog:
+    """Return stage 2's output for a scenario (cached, shared: do not mutate)."""
+    return _log(pipeline.stage_key(config, 2), config)
+
+
+def release_of(config: ScenarioConfig) -> Release:
+    """Return stage 3's output for a scenario (cached, shared: do not mutate)."""
+    return _release(pipeline.stage_key(config, 3), config)
+
+
+def run_scenario(config: ScenarioConfig) -> pipeline.RunResult:
+    """Return a scenario's run, computing only the stages whose inputs are not cached yet."""
+    assessment = _assessment(pipeline.stage_key(config, 4), config)
+    return pipeline.RunResult(config=config, world=world_of(config), log=log_of(config),
+                              release=release_of(config), assessment=assessment)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def population_by_hour(key: str, _config: ScenarioConfig) -> pd.DataFrame:
+    """Return where people are by zone and hour of day for a scenario's world (keyed on its stage-1 key)."""
+    return frames.population_by_hour(world_of(_config))
+
+
+def population_of(config: ScenarioConfig) -> pd.DataFrame:
+    """Return :func:`dashboard.frames.population_by_hour` of a scenario's world (cached)."""
+    return population_by_hour(pipeline.stage_key(config, 1), config)
+
+
+def preset_outcomes() -> dict[str, dict[str, float]]:
+    """Return every preset's outcomes (each preset run once per process, then cached)."""
+    return {name: run_scenario(preset_config(name)).outcomes for name in presets()}
+
+
+# ---------------------------------------------------------------- the session
+
+
+def _session() -> st.runtime.state.SessionStateProxy:
+    return st.session_state
+
+
+def init_session() -> None:
+    """Load the session's first scenario: from the URL's query parameters if any, else the default preset.
+
+    A link that cannot be opened leaves the default preset loaded and its problems in ``link_problems``.
+    """
+    session = _session()
+    if "scenario" in session:
+        return
+    session["history"] = []
+    session["form_epoch"] = 0
+    session["link_problems"] = []
+    name = default_preset()
+    config, source = preset_config(name), f"preset '{name}'"
+    if share.PRESET_PARAM in st.query_params:
+        try:
+            name, config = share.scenario_from_params(st.query_params.to_dict(), preset_config, list(presets()))
+            source = "a shared link"
+        except share.LinkError as error:
+            session["link_problems"] = error.problems
+    session["reference"] = name
+    _load(config, source)
+
+
+def _load(config: ScenarioConfig, source: str) -> None:
+    session = _session()
+    session["scenario"] = config
+    session["last_good"] = config
+    session["source"] = source
+    session["form_epoch"] = session.get("form_epoch", 0) + 1
+
+
+def scenario() -> ScenarioConfig:
+    """Return the session's current scenario."""
+    return _session()["scenario"]
+
+
+def reference() -> str:
+    """Return the name of the preset the current scenario is compared with."""
+    return _session()["reference"]
+
+
+def source() -> str:
+    """Return where the current scenario came from (a preset, the form, an upload, a shared link)."""
+    return _session()["source"]
+
+
+def form_key() -> str:
+    """Return the widget-key prefix of the controls form (changes whenever a whole scenario is loaded)."""
+    return f"form{_session()['form_epoch']}"
+
+
+def choose_preset(name: str) -> None:
+    """Load a preset as the current scenario and compare against it."""
+    _session()["reference"] = name
+    _load(preset_config(name), f"preset '{name}'")
+
+
+def apply_changes(config: ScenarioConfig) -> None:
+    """Make a scenario edited in the form the current one (the form keeps its widgets)."""
+    session = _session()
+    session["scenario"] = config
+    session["source"] = "your changes"
+
+
+def load_uploaded(config: ScenarioConfig, file_name: str) -> None:
+    """Make an uploaded scenario the current one."""
+    _load(config, f"uploaded file '{file_name}'")
+
+
+def current_result() -> pipeline.RunResult | None:
+    """Run the current scenario (cached stages) and remember it in the session's history.
+
+    Returns:
+        The run, or None after showing an error if the simulation failed on this scenario (the last scenario
+        that ran is then restored).
+    """
+    session = _session()
+    config = session["scenario"]
+    try:
+        result = run_scenario(config)
+    except Exception as error:  # noqa: BLE001 - a user must never see a traceback
+        st.error(f"The simulation could not run this scenario ({type(error).__name__}: {error}). "
+                 "The last scenario that ran is loaded again.")
+        session["scenario"] = session.get("last_good", preset_config(default_preset()))
+        return None
+    session["last_good"] = config
+    remember(config, result.outcomes)
+    return result
+
+
+def remember(config: ScenarioConfig, outcomes: dict[str, float]) -> None:
+    """Add a scenario to the session's history unless it is already there."""
+    history: list[HistoryEntry] = _session().setdefault("history", [])
+    if any(entry.config == config for entry in history):
+        return
+    history.append(HistoryEntry(label=f"Run {len(history) + 1}: {config.name}", config=config,
+                                outcomes=dict(outcomes)))
+
+
+def history() -> list[HistoryEntry]:
+    """Return the scenarios run in this browser session, oldest first."""
+    return list(_session().get("history", []))
+
+
+def share_params() -> dict[str, str]:
+    """Return the query parameters that reopen the current scenario."""
+    name = reference()
+    return share.scenario_params(scenario(), name, preset_config(name))
+
+
+def sync_query_params() -> None:
+    """Keep the browser's URL equal to the shareable link of the current scenario."""
+    params = share_params()
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
