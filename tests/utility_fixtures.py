@@ -7,6 +7,7 @@ the release come from the real sensors and controls, so the estimators are teste
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,12 +80,21 @@ class Run:
         return AssessmentContext(world=self.world, log=self.log, release=self.release, config=self.config)
 
 
+_RUNS: dict[str, Run] = {}
+
+
 def run(sensor_list: list[dict] | None = None, n: int = 200, days: int = 2, seed: int = 7, **controls: dict) -> Run:
-    """Return the world, log and release of the commuter world under the deployments and controls."""
-    the_world = world(n, days)
-    config = config_for(the_world, sensor_list, seed=seed, **controls)
-    log = observe(the_world, config)
-    return Run(the_world, log, apply_controls(the_world, log, config), config)
+    """Return the world, log and release of the commuter world under the deployments and controls.
+
+    Runs are cached by their arguments (tests never modify them).
+    """
+    key = json.dumps([sensor_list, n, days, seed, controls], sort_keys=True)
+    if key not in _RUNS:
+        the_world = world(n, days)
+        config = config_for(the_world, sensor_list, seed=seed, **controls)
+        log = observe(the_world, config)
+        _RUNS[key] = Run(the_world, log, apply_controls(the_world, log, config), config)
+    return _RUNS[key]
 
 
 def shuffled(ctx: AssessmentContext, seed: int) -> AssessmentContext:
