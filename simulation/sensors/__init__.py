@@ -11,21 +11,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.observations import KIND_DTYPE, RECORD_COLUMNS, ObservationLog
+from simulation.observations import KIND_DTYPE, ObservationLog
 from simulation.rng import stream
 from simulation.scenario import ScenarioConfig, SensorBase
 from simulation.sensors.anpr import AnprSensor
-from simulation.sensors.base import Detections, Sensor
+from simulation.sensors.base import Sensor
 from simulation.sensors.cctv import CctvSensor, watchlist
 from simulation.sensors.env_iot import EnvIotSensor
 from simulation.sensors.people_counter import PeopleCounterSensor
+from simulation.sensors.records import assemble
 from simulation.sensors.smart_meter import SmartMeterSensor
 from simulation.sensors.transit_card import TransitCardSensor
 from simulation.sensors.wifi_bt import WifiBtSensor
 from simulation.world import World
-
-SCATTER_SLICE = 1 << 20
-"""Records merged at a time: small temporaries are reused by the allocator instead of mapped afresh."""
 
 __all__ = ["SENSOR_TYPES", "Sensor", "make_sensor", "observe", "watchlist_size"]
 
@@ -86,45 +84,3 @@ def observe(world: World, config: ScenarioConfig) -> ObservationLog:
     records = assemble(chunks, [s.kind for s in sensors], first, devices["zone"].to_numpy(), world.n_slots)
     return ObservationLog(records=records, sensors=devices, slot_minutes=world.slot_minutes,
                           watchlist=watchlist(world, config.seed, watchlist_size(config)))
-
-
-def assemble(chunks: list[Detections], kinds: list[str], first: np.ndarray, zones: np.ndarray,
-             n_slots: int) -> pd.DataFrame:
-    """Return the records of every deployment in one frame sorted by (slot, sensor).
-
-    Each deployment's records are already sorted by (slot, device), so the merge is a scatter: a record's place is
-    the start of its (slot, deployment) block plus its rank within it (no global sort).
-
-    Args:
-        chunks: Each deployment's detections, sorted by (slot, device); device = position within the deployment.
-            The list is consumed: each entry is emptied once merged.
-        kinds: Each deployment's kind.
-        first: Index of each deployment's first device in the devices table.
-        zones: Zone of every device in the devices table.
-        n_slots: Number of slots in the horizon.
-    """
-    counts = np.array([np.bincount(c.slot, minlength=n_slots) for c in chunks]).reshape(len(chunks), n_slots)
-    block_start = (np.cumsum(counts.T.ravel()) - counts.T.ravel()).reshape(n_slots, len(chunks))
-    total = int(counts.sum())
-    columns = {name: np.empty(total, dtype=dtype) for name, dtype in (
-        ("slot", np.int32), ("sensor", np.int32), ("kind", np.int8), ("zone", np.int32), ("token", np.int64),
-        ("value", np.float32), ("resident", np.int32))}
-    categories = list(KIND_DTYPE.categories)
-    for d, chunk in enumerate(chunks):
-        shift = (block_start[:, d] - (np.cumsum(counts[d]) - counts[d])).astype(np.int64)
-        code = categories.index(kinds[d])
-        for lo in range(0, len(chunk), SCATTER_SLICE):  # slices keep temporaries small enough to reuse memory
-            part = slice(lo, lo + SCATTER_SLICE)
-            slot = chunk.slot[part]
-            place = shift[slot] + np.arange(lo, lo + len(slot))
-            sensor = chunk.device[part] + np.int32(first[d])
-            columns["slot"][place] = slot
-            columns["sensor"][place] = sensor
-            columns["kind"][place] = code
-            columns["zone"][place] = zones[sensor]
-            columns["token"][place] = chunk.token[part]
-            columns["value"][place] = chunk.value[part]
-            columns["resident"][place] = chunk.resident[part]
-        chunks[d] = Detections.concat([])  # free each deployment's columns once merged (lower peak memory)
-    columns["kind"] = pd.Categorical.from_codes(columns["kind"], dtype=KIND_DTYPE)
-    return pd.DataFrame({name: columns[name] for name in RECORD_COLUMNS}, copy=False)

@@ -10,93 +10,20 @@ through a zone -> device lookup, drawing random numbers only for the residents p
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from simulation.city import City
-from simulation.codes import HOME, NO_RESIDENT, NO_TOKEN
-from simulation.observations import KIND_DTYPE, RECORD_COLUMNS
+from simulation.codes import HOME
 from simulation.rng import stream
 from simulation.scenario import SensorBase
+from simulation.sensors.records import Detections, assemble
 from simulation.world import World
 
 CHUNK_CELLS = 4_000_000
 """Upper bound on the (slot, resident) cells scanned at once, so 100,000 residents stay within modest memory."""
-
-
-@dataclass(frozen=True)
-class Detections:
-    """A sensor's records as columns, before they get a kind and a device zone.
-
-    Attributes:
-        slot: int32 slot of each record.
-        device: int32 index of the device within its deployment (position in the placed zones).
-        token: int64 identifier captured (NO_TOKEN if none).
-        value: float32 reading (NaN if none).
-        resident: int32 true resident (NO_RESIDENT if none).
-    """
-
-    slot: np.ndarray
-    device: np.ndarray
-    token: np.ndarray
-    value: np.ndarray
-    resident: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.slot)
-
-    def select(self, keep: np.ndarray) -> Detections:
-        """Return the records where ``keep`` (a boolean mask or an index array) selects them."""
-        return Detections(self.slot[keep], self.device[keep], self.token[keep], self.value[keep],
-                          self.resident[keep])
-
-    @staticmethod
-    def build(slot: np.ndarray, device: np.ndarray, token: np.ndarray | int = NO_TOKEN,
-              value: np.ndarray | float = np.nan, resident: np.ndarray | int = NO_RESIDENT) -> Detections:
-        """Return detections with the schema's dtypes; scalars are broadcast to every record."""
-        n = len(slot)
-        return Detections(
-            np.asarray(slot, dtype=np.int32),
-            np.asarray(device, dtype=np.int32),
-            np.broadcast_to(np.asarray(token, dtype=np.int64), (n,)).copy() if np.ndim(token) == 0
-            else np.asarray(token, dtype=np.int64),
-            np.full(n, value, dtype=np.float32) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float32),
-            np.full(n, resident, dtype=np.int32) if np.ndim(resident) == 0
-            else np.asarray(resident, dtype=np.int32),
-        )
-
-    @staticmethod
-    def concat(parts: list[Detections]) -> Detections:
-        """Return the records of every part, in order."""
-        if not parts:
-            return Detections.build(np.empty(0, np.int32), np.empty(0, np.int32))
-        if len(parts) == 1:
-            return parts[0]
-        return Detections(*(np.concatenate([getattr(p, name) for p in parts])
-                            for name in ("slot", "device", "token", "value", "resident")))
-
-    def to_frame(self, kind: str, device_zones: np.ndarray, first_device: int = 0) -> pd.DataFrame:
-        """Return the records in the observation-log schema.
-
-        Args:
-            kind: The sensor kind of every record.
-            device_zones: Zone of each device of the deployment.
-            first_device: Index of the deployment's first device in the log's sensors table.
-        """
-        codes = np.full(len(self), list(KIND_DTYPE.categories).index(kind), dtype=np.int8)
-        frame = pd.DataFrame({
-            "slot": self.slot,
-            "sensor": (self.device + first_device).astype(np.int32),
-            "kind": pd.Categorical.from_codes(codes, dtype=KIND_DTYPE),
-            "zone": np.asarray(device_zones, dtype=np.int32)[self.device],
-            "token": self.token,
-            "value": self.value,
-            "resident": self.resident,
-        })
-        return frame[list(RECORD_COLUMNS)]
 
 
 class Sensor:
@@ -193,7 +120,8 @@ class Sensor:
             devices: Zones of the deployment's devices, as returned by ``place``.
             rng: The deployment's own random stream.
         """
-        return self.detect(world, devices, rng).to_frame(self.kind, devices)
+        return assemble([self.detect(world, devices, rng)], [self.kind], np.zeros(1, dtype=np.int64),
+                        np.asarray(devices, dtype=np.int32), world.n_slots)
 
     def detect(self, world: World, devices: np.ndarray, rng: np.random.Generator) -> Detections:
         """Return this deployment's records as columns (implemented by each kind)."""
