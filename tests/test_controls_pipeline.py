@@ -161,3 +161,17 @@ def test_the_release_is_the_same_in_another_process():
     digests = {subprocess.run([sys.executable, "-c", DIGEST_SCRIPT.format(root=root)], capture_output=True,
                               text=True, check=True, env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
     assert len(digests) == 1 and len(digests.pop()) == 129
+
+
+@pytest.mark.parametrize("controls", [{}, HEAVY, {"edge_aggregation": {"kinds": list(SENSOR_KINDS)}}])
+def test_a_log_without_records_gives_empty_datasets(controls):
+    world = small_world()
+    full = random_log(world, seed=1)
+    empty = type(full)(records=full.records.iloc[:0], sensors=full.sensors, slot_minutes=full.slot_minutes)
+    out = release(world, empty, **controls)
+    assert all(len(frame) == 0 for frame in out.records.values())
+    assert out.identified == set()
+    dp = controls.get("differential_privacy", {}).get("enabled", False)
+    for kind, frame in out.aggregates.items():
+        assert list(frame.columns) == ["time", "unit", "count", "value"]
+        assert len(frame) == 0 or dp  # with DP every cell of the public domain is released, noised
