@@ -172,6 +172,6 @@ def test_a_log_without_records_gives_empty_datasets(controls):
     assert all(len(frame) == 0 for frame in out.records.values())
     assert out.identified == set()
     dp = controls.get("differential_privacy", {}).get("enabled", False)
-    for kind, frame in out.aggregates.items():
+    for frame in out.aggregates.values():
         assert list(frame.columns) == ["time", "unit", "count", "value"]
         assert len(frame) == 0 or dp  # with DP every cell of the public domain is released, noised

@@ -11,7 +11,9 @@ key epoch and the key scope:
   or the device's deployment name and index for ``"per_sensor"`` (the same phone gets unrelated pseudonyms at two
   sensors).
 
-The same token in the same (epoch, scope) always gets the same pseudonym; in two epochs or scopes, unrelated ones.
+In this simulation the secret behind every key is the scenario seed (so runs are reproducible); no attack of stage 4
+uses it, exactly as an outside party never holds the operator's key. The same token in the same (epoch, scope)
+always gets the same pseudonym; in two epochs or scopes, unrelated ones.
 Without the key nobody can invert or recompute it (unlike an unkeyed hash of a MAC, which can be reversed by
 enumeration). Python's ``hash()`` is never used: it is salted per process. Only the distinct (epoch, scope, token)
 triples are hashed (about a microsecond each), and only for the records that are finally released: until then
