@@ -330,7 +330,7 @@ def fill_day(plan: DayPlan, planner: DayPlanner, rng: np.random.Generator, slot_
     current = plan.start_zone.copy()
     free_from = np.zeros(n, np.int64)
     marker = np.zeros((slots, n), np.int8)
-    stay_zone = np.vstack([plan.start_zone[None, :], plan.zone])
+    stay_zone = np.vstack([plan.start_zone[None, :], plan.zone]).astype(np.int32)
     stay_activity = np.vstack([plan.start_activity[None, :], plan.activity])
     trips: list[tuple[np.ndarray, ...]] = []
     for j in range(legs):
@@ -355,9 +355,8 @@ def fill_day(plan: DayPlan, planner: DayPlanner, rng: np.random.Generator, slot_
         current[rows] = destination
         free_from[rows] = arrive + 1
     stay = np.maximum.accumulate(marker, axis=0)
-    columns = np.arange(n)[None, :]
-    zone = stay_zone[stay, columns].astype(np.int32)
-    activity = stay_activity[stay, columns]
+    zone = np.take_along_axis(stay_zone, stay, axis=0)
+    activity = np.take_along_axis(stay_activity, stay, axis=0)
     mode_out = np.full((slots, n), MODE_NONE, np.int8)
     n_trips = sum(len(t[0]) for t in trips)
     if n_trips:
