@@ -7,8 +7,9 @@ an identified one B (raw plates, named cards, face matches), every pair of trace
 unit, time bin) points gets the score w(a, b) = sum over shared points of log(T_A T_B / (n_A(x) n_B(x))), where
 n(x) counts the traces at point x and T the traces of the dataset (rare co-occurrences weigh more, as in
 Riederer's likelihood ratio). Pairs sharing fewer than MIN_SHARED_POINTS points are not candidates. The
-maximum-weight matching of the candidates (exact, sparse) links each trace of A to at most one of B; the link
-names the person of b.
+maximum-weight matching of the candidates (exact up to matching.EXACT_LIMIT candidate pairs, greedy beyond)
+links each trace of A to at most one of B, and each trace of B to at most one trace of A per key epoch of A (a
+person carries one device pseudonym at a time); the link names the person of b.
 
 risk = over the dataset pairs the role can join, the largest share of A's traces linked to a trace of the same
 resident. Breakdown per dataset pair: traces, links made, links correct, share linked correctly.
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
-from simulation.metrics.risk.matching import partial_matching
+from simulation.metrics.risk.matching import best_matching
 from simulation.metrics.risk.point_index import sorted_unique
 from simulation.metrics.risk.traces import Traces, readable_traces
 
@@ -54,8 +55,11 @@ def co_occurrence_links(a: Traces, b: Traces) -> tuple[np.ndarray, np.ndarray]:
     if score.empty:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     weight = score["sum"].to_numpy(float)
-    return partial_matching(score["trace_a"].to_numpy(), score["trace_b"].to_numpy(),
-                            float(weight.max()) + 1.0 - weight)
+    trace_a, trace_b = score["trace_a"].to_numpy(), score["trace_b"].to_numpy()
+    # one device per trace of a within a key epoch, but one person may hold a trace in every epoch
+    per_epoch_b = a.trace_epoch[trace_a] * b.n_traces + trace_b
+    left, right = best_matching(trace_a, per_epoch_b, weight)
+    return left, right % b.n_traces
 
 
 _CACHE: weakref.WeakKeyDictionary[AssessmentContext, tuple[MetricResult, dict[str, np.ndarray]]] = \

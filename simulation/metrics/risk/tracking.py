@@ -5,9 +5,12 @@ links each old pseudonym to a new one by where the old one disappears and the ne
 multi-target tracker does (Gruteser and Hoh, SPC 2005; Hoh, Gruteser, Xiong and Alrabady, "Preserving privacy
 in GPS traces via uncertainty-aware path cloaking", CCS 2007, time-to-confusion): the prediction is the old
 pseudonym's last released unit; a new pseudonym is a candidate only if its first unit is that unit or a
-neighbouring one (centroids within LINK_RADIUS_UNITS unit widths) and it appears within MAX_GAP_MINUTES; the
+neighbouring one (centroids within LINK_RADIUS_UNITS unit widths) and it appears within MAX_GAP_MINUTES (the
+CANDIDATES_PER_TRACE closest are kept); the
 assignment minimising total distance (plus a small time-gap term) is found exactly (minimum-weight bipartite
-matching, the sparse counterpart of scipy's ``linear_sum_assignment``). Linked traces form chains.
+matching, the sparse counterpart of scipy's ``linear_sum_assignment``) up to matching.EXACT_LIMIT candidate
+pairs; beyond, by the greedy matching (closest pairs first, as Hoh et al.'s tracker links the most probable
+candidate). Linked traces form chains.
 
 Score: a resident's tracked hours are the hours in which the chain holding most of their records holds a
 record truly theirs. risk = mean over residents of (best tracked hours over readable datasets) / hours in the
@@ -21,14 +24,16 @@ import numpy as np
 import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
-from simulation.metrics.risk.matching import partial_matching
+from simulation.metrics.risk.matching import best_matching
 from simulation.metrics.risk.point_index import sorted_unique
 from simulation.metrics.risk.traces import Traces, readable_traces
 
 MAX_GAP_MINUTES = 720
 """Longest gap between an old pseudonym's last record and a new one's first for a link."""
-LINK_RADIUS_UNITS = 1.5
+LINK_RADIUS_UNITS = 1.0
 """Largest centroid distance (in released-unit widths) between the disappearance and the appearance."""
+CANDIDATES_PER_TRACE = 6
+"""Gated candidates kept per disappearing pseudonym (the closest ones), as a multi-hypothesis tracker prunes."""
 GAP_COST_PER_MINUTE = 0.001
 """Cost (in unit widths) of each minute between disappearance and appearance, breaking distance ties."""
 
@@ -51,38 +56,49 @@ def _ends(traces: Traces) -> pd.DataFrame:
                          "last_unit": traces.unit[order][last]})
 
 
-def _link_boundary(old: pd.DataFrame, new: pd.DataFrame, centroid: np.ndarray, unit_width: float,
-                   bin_minutes: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return (old trace, new trace) pairs linked across one rotation."""
-    near = _near_units(centroid, unit_width)
-    edges = old.reset_index(names="old").merge(near, left_on="last_unit", right_on="a")
-    edges = edges.merge(new.reset_index(names="new"), left_on="b", right_on="first_unit", suffixes=("", "_new"))
-    gap = edges["first_time_new"].to_numpy() - edges["last_time"].to_numpy()
-    edges = edges[(gap >= -bin_minutes) & (gap <= MAX_GAP_MINUTES)]
-    if edges.empty:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    cost = 1.0 + edges["distance"].to_numpy() + GAP_COST_PER_MINUTE * np.abs(
-        edges["first_time_new"].to_numpy() - edges["last_time"].to_numpy())
-    return partial_matching(edges["old"].to_numpy(), edges["new"].to_numpy(), cost)
-
-
-_NEAR: dict[tuple[bytes, float], pd.DataFrame] = {}
-
-
 def _near_units(centroid: np.ndarray, unit_width: float) -> pd.DataFrame:
     """Return the (a, b, distance in unit widths) pairs of units within LINK_RADIUS_UNITS of each other."""
-    key = (centroid.tobytes(), unit_width)
-    if key not in _NEAR:
-        d = np.hypot(*(centroid[:, None, :] - centroid[None, :, :]).transpose(2, 0, 1)) / unit_width
-        a, b = np.nonzero(d <= LINK_RADIUS_UNITS)
-        _NEAR.clear()
-        _NEAR[key] = pd.DataFrame({"a": a, "b": b, "distance": d[a, b]})
-    return _NEAR[key]
+    d = np.hypot(*(centroid[:, None, :] - centroid[None, :, :]).transpose(2, 0, 1)) / unit_width
+    a, b = np.nonzero(d <= LINK_RADIUS_UNITS)
+    return pd.DataFrame({"a": a, "b": b, "distance": d[a, b]})
+
+
+def _candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
+                     bin_minutes: int) -> pd.DataFrame:
+    """Return the gated (old, new, cost) candidates of every rotation at once (new is in the next epoch)."""
+    epochs = np.unique(ends["epoch"].to_numpy())
+    rank = np.searchsorted(epochs, ends["epoch"].to_numpy())
+    old = pd.DataFrame({"old": np.arange(len(ends)), "step": rank + 1, "unit": ends["last_unit"].to_numpy(),
+                        "last_time": ends["last_time"].to_numpy()})
+    new = pd.DataFrame({"new": np.arange(len(ends)), "step": rank, "b": ends["first_unit"].to_numpy(),
+                        "first_time": ends["first_time"].to_numpy()})
+    edges = old.merge(_near_units(centroid, unit_width), left_on="unit", right_on="a").merge(new, on=["step", "b"])
+    gap = edges["first_time"].to_numpy() - edges["last_time"].to_numpy()
+    keep = (gap >= -bin_minutes) & (gap <= MAX_GAP_MINUTES)
+    old_trace, new_trace = edges["old"].to_numpy()[keep], edges["new"].to_numpy()[keep]
+    cost = 1.0 + edges["distance"].to_numpy()[keep] + GAP_COST_PER_MINUTE * np.abs(gap[keep])
+    order = np.lexsort((new_trace, cost, old_trace))
+    first = np.searchsorted(old_trace[order], old_trace[order], side="left")
+    best = order[np.arange(order.size) - first < CANDIDATES_PER_TRACE]
+    return pd.DataFrame({"old": old_trace[best], "new": new_trace[best], "cost": cost[best]})
+
+
+def _roots(previous: np.ndarray) -> np.ndarray:
+    """Return the first trace of every trace's chain, given each trace's linked predecessor (itself if none)."""
+    root = previous.copy()
+    while True:
+        nxt = root[root]
+        if np.array_equal(nxt, root):
+            return root
+        root = nxt
 
 
 def link_chains(traces: Traces, centroid: np.ndarray, unit_width: float,
                 link: bool = True) -> tuple[np.ndarray, list[dict]]:
     """Return the chain of every trace and one summary per rotation (links made, links correct).
+
+    Every rotation's assignment is independent; they are solved in one sparse matching (the candidate graph
+    falls apart into one component per rotation).
 
     Args:
         traces: One dataset's traces.
@@ -92,19 +108,24 @@ def link_chains(traces: Traces, centroid: np.ndarray, unit_width: float,
     """
     chain = np.arange(traces.n_traces)
     epochs = np.unique(traces.trace_epoch)
-    rotations = []
     if not link or len(epochs) < 2:
-        return chain, rotations
+        return chain, []
     ends = _ends(traces)
-    for before, after in zip(epochs[:-1], epochs[1:], strict=True):
-        old = ends[ends["epoch"] == before]
-        new = ends[ends["epoch"] == after]
-        a, b = _link_boundary(old, new, centroid, unit_width, traces.time_bin_minutes)
-        chain[b] = chain[a]
-        owner = traces.trace_owner
-        rotations.append({"epoch": int(after), "old": len(old), "links": len(a),
-                          "correct": int(np.sum((owner[a] == owner[b]) & (owner[a] >= 0)))})
-    return chain, rotations
+    edges = _candidate_links(ends, centroid, unit_width, traces.time_bin_minutes)
+    cost = edges["cost"].to_numpy()
+    old, new = best_matching(edges["old"].to_numpy(), edges["new"].to_numpy(),
+                             float(cost.max(initial=0.0)) + 1.0 - cost)
+    previous = chain.copy()
+    previous[new] = old
+    owner = traces.trace_owner
+    per_epoch = pd.DataFrame({"epoch": traces.trace_epoch[new],
+                              "correct": (owner[old] == owner[new]) & (owner[old] >= 0)})
+    made = per_epoch.groupby("epoch")["correct"].agg(["size", "sum"])
+    old_count = np.bincount(np.searchsorted(epochs, traces.trace_epoch), minlength=len(epochs))
+    rotations = [{"epoch": int(e), "old": int(old_count[i]),
+                  "links": int(made["size"].get(e, 0)), "correct": int(made["sum"].get(e, 0))}
+                 for i, e in enumerate(epochs[1:])]
+    return _roots(previous), rotations
 
 
 def tracked_hours(traces: Traces, chain: np.ndarray, n_residents: int) -> np.ndarray:
