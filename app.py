@@ -14,5 +14,7 @@ page = st.navigation([
     st.Page("dashboard/pages/export.py", title="Export and share", icon=":material/share:", url_path="export"),
     st.Page("dashboard/pages/methods.py", title="Methods", icon=":material/menu_book:", url_path="methods"),
 ])
-page.run()
-state.sync_query_params()
+try:
+    page.run()
+finally:  # also after st.stop() or st.rerun(): the address bar always holds the current scenario's link
+    state.sync_query_params()

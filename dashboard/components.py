@@ -13,11 +13,11 @@ from pydantic import ValidationError
 from dashboard import charts, frames, state
 from dashboard.formatting import format_change, format_value
 from dashboard.labels import RISK_LABELS, SENSOR_LABELS, UTILITY_LABELS
-from dashboard.share import validation_problems
 from dashboard.widgets import model_inputs, section_title
 from simulation.metrics.explain import plain_sentences
 from simulation.pipeline import RunResult
 from simulation.scenario import ScenarioConfig
+from simulation.scenario_io import readable_problems
 
 HEADLINE_TITLES: dict[str, str] = {
     "utility_overall": "Service utility",
@@ -94,7 +94,7 @@ def controls_form(config: ScenarioConfig) -> ScenarioConfig | None:
         try:
             return ScenarioConfig.model_validate(values)
         except ValidationError as error:
-            problems_box("These settings cannot be run; nothing was changed:", validation_problems(error))
+            problems_box("These settings cannot be run; nothing was changed:", readable_problems(error))
             return None
 
 

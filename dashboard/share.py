@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from simulation.scenario import ScenarioConfig
+from simulation.scenario_io import readable_problems
 
 PRESET_PARAM = "preset"
 DIFF_PARAM = "s"
@@ -96,15 +97,6 @@ def decode_blob(blob: str) -> Any:
                          "copy the whole link again"]) from error
 
 
-def validation_problems(error: ValidationError) -> list[str]:
-    """Return one readable line per validation error: where, and what is wrong."""
-    lines = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "scenario"
-        lines.append(f"{where}: {item['msg']}")
-    return lines
-
-
 def scenario_params(config: ScenarioConfig, preset_name: str, preset: ScenarioConfig) -> dict[str, str]:
     """Return the query parameters that reopen ``config``.
 
@@ -145,4 +137,4 @@ def scenario_from_params(params: Mapping[str, str], load_preset: Callable[[str],
     try:
         return name, ScenarioConfig.model_validate(merge(preset.model_dump(mode="json"), changes))
     except ValidationError as error:
-        raise LinkError(validation_problems(error)) from error
+        raise LinkError(readable_problems(error)) from error

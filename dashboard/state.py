@@ -12,7 +12,10 @@ generation of the controls form (bumped when a whole new scenario is loaded so t
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,6 +33,8 @@ from simulation.world import World
 
 STAGE_CALLS: Counter[str] = Counter()
 """How many times each stage really ran in this process (cache misses); read by tests and benchmarks."""
+STAGE_SECONDS: Counter[str] = Counter()
+"""Seconds spent in each stage in this process (cache misses only); read by benchmarks."""
 
 
 
@@ -78,28 +83,38 @@ def default_preset() -> str:
 # ---------------------------------------------------------------- the four stages, cached
 
 
+@contextmanager
+def _timed(stage: str) -> Iterator[None]:
+    STAGE_CALLS[stage] += 1
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        STAGE_SECONDS[stage] += time.perf_counter() - start
+
+
 @st.cache_resource(max_entries=4, show_spinner="Simulating a week of the city's residents...")
 def _world(key: str, _config: ScenarioConfig) -> World:
-    STAGE_CALLS["world"] += 1
-    return pipeline.build_world(_config)
+    with _timed("world"):
+        return pipeline.build_world(_config)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Placing the sensors and recording what they see...")
 def _log(key: str, _config: ScenarioConfig) -> ObservationLog:
-    STAGE_CALLS["observe"] += 1
-    return pipeline.observe(world_of(_config), _config)
+    with _timed("observe"):
+        return pipeline.observe(world_of(_config), _config)
 
 
-@st.cache_resource(max_entries=32, show_spinner="Applying the privacy controls...")
+@st.cache_resource(max_entries=8, show_spinner="Applying the privacy controls...")
 def _release(key: str, _config: ScenarioConfig) -> Release:
-    STAGE_CALLS["release"] += 1
-    return pipeline.apply_controls(world_of(_config), log_of(_config), _config)
+    with _timed("release"):
+        return pipeline.apply_controls(world_of(_config), log_of(_config), _config)
 
 
-@st.cache_resource(max_entries=64, show_spinner="Measuring utility and risk...")
+@st.cache_resource(max_entries=16, show_spinner="Measuring utility and risk...")
 def _assessment(key: str, _config: ScenarioConfig) -> Assessment:
-    STAGE_CALLS["assess"] += 1
-    return pipeline.assess(world_of(_config), log_of(_config), release_of(_config), _config)
+    with _timed("assess"):
+        return pipeline.assess(world_of(_config), log_of(_config), release_of(_config), _config)
 
 
 def world_of(config: ScenarioConfig) -> World:
@@ -135,9 +150,19 @@ def population_of(config: ScenarioConfig) -> pd.DataFrame:
     return population_by_hour(pipeline.stage_key(config, 1), config)
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _outcomes(key: str, _config: ScenarioConfig) -> dict[str, float]:
+    return run_scenario(_config).outcomes
+
+
+def outcomes_of(config: ScenarioConfig) -> dict[str, float]:
+    """Return a scenario's outcomes; kept far longer than the stage outputs, which are large."""
+    return _outcomes(pipeline.stage_key(config, 4), config)
+
+
 def preset_outcomes() -> dict[str, dict[str, float]]:
     """Return every preset's outcomes (each preset run once per process, then cached)."""
-    return {name: run_scenario(preset_config(name)).outcomes for name in presets()}
+    return {name: outcomes_of(preset_config(name)) for name in presets()}
 
 
 # ---------------------------------------------------------------- the session

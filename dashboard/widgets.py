@@ -148,13 +148,14 @@ def _number(spec: FieldSpec, value: float, key: str) -> float:
     return st.number_input(spec.label, value=cast(value), help=spec.help, key=key, **kwargs)
 
 
-def render_field(spec: FieldSpec, value: Any, key: str) -> Any:
+def render_field(spec: FieldSpec, value: Any, key: str, default: Any = None) -> Any:
     """Show one widget for a field and return its value (the current value for skipped fields).
 
     Args:
         spec: From :func:`describe_field`.
         value: The field's current value (the widget's initial value).
         key: A unique widget key.
+        default: The field's schema default; a map key missing from ``value`` starts at its default.
     """
     if spec.kind == "toggle":
         return st.toggle(spec.label, value=bool(value), help=spec.help, key=key)
@@ -176,8 +177,8 @@ def render_field(spec: FieldSpec, value: Any, key: str) -> Any:
             item = FieldSpec(name=str(option), kind="number", label=pretty(str(option)), minimum=spec.minimum,
                              maximum=spec.maximum, step=spec.step, is_int=spec.is_int)
             with columns[i % 2]:
-                result[option] = _number(item, value.get(option, 0.0) if option not in value else value[option],
-                                         f"{key}.{option}")
+                fallback = (default or {}).get(option, spec.minimum or 0)
+                result[option] = _number(item, value.get(option, fallback), f"{key}.{option}")
         return result
     if spec.kind == "choice_map":
         st.markdown(f"**{spec.label}**", help=spec.help)
@@ -211,7 +212,8 @@ def model_inputs(model: BaseModel, key: str, skip: tuple[str, ...] = ()) -> dict
             st.markdown(f"**{title}**", help=doc or None)
             values[name] = model_inputs(current, f"{key}.{name}")
         elif spec.kind != "skip":
-            values[name] = render_field(spec, current, f"{key}.{name}")
+            values[name] = render_field(spec, current, f"{key}.{name}",
+                                        default=info.get_default(call_default_factory=True))
     return values
 
 

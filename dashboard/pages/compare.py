@@ -24,7 +24,7 @@ if len(chosen) < 2:
     st.stop()
 
 configs = {label: candidates[label] for label in chosen}
-outcomes = {label: state.run_scenario(config).outcomes for label, config in configs.items()}
+outcomes = {label: state.outcomes_of(config) for label, config in configs.items()}
 
 for column, (label, values) in zip(st.columns(len(chosen)), outcomes.items(), strict=True):
     with column:

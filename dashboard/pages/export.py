@@ -55,7 +55,7 @@ if uploaded is not None:
     seen = st.session_state.setdefault("uploads", {})
     if uploaded.file_id not in seen:
         try:
-            config = parse_scenario(uploaded.getvalue())
+            config = parse_scenario(uploaded.getvalue(), source=uploaded.name)
         except ScenarioError as error:
             seen[uploaded.file_id] = error.problems
         else:

@@ -1,0 +1,118 @@
+"""The dashboard in a real browser: first load, a control change, a download, a shared link."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+
+import pandas as pd
+import pytest
+
+from simulation.scenario_io import parse_scenario
+from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, wait_for_app
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # pragma: no cover - depends on the machine
+    if os.environ.get("CI", "").lower() == "true":
+        raise
+    pytest.skip("the playwright package is not installed", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=TIMEOUT_MS)
+
+CURRENT_POINT_JS = """() => {
+  const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  const trace = plot._fullData.find(t => t.name === 'Current scenario');  // decoded arrays
+  return [Array.from(trace.x)[0], Array.from(trace.y)[0]];
+}"""
+
+
+def _metrics(page) -> list[str]:
+    return page.get_by_test_id("stMetricValue").all_inner_texts()
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
+
+
+def _change_release_level(page) -> None:
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Controls on release").click()
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Release level").locator("input").click()
+    page.keyboard.type("Aggreg")
+    page.keyboard.press("Enter")
+    sidebar.get_by_role("button", name="Run scenario").last.click()
+    wait_for_app(page)
+
+
+def test_first_load_shows_the_chart_and_the_numbers(page, server):
+    _open(page, server)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    assert page.get_by_test_id("stPlotlyChart").count() == 3
+    metrics = _metrics(page)
+    assert len(metrics) == 5 and all(value.strip() not in ("", "n/a") for value in metrics[:2])
+    expect(page.get_by_text("Utility against risk").first).to_be_visible()
+    assert page.get_by_test_id("stException").count() == 0
+
+
+def test_a_control_change_updates_chart_and_metrics(page, server):
+    _open(page, server)
+    before_metrics, before_point = _metrics(page), page.evaluate(CURRENT_POINT_JS)
+    _change_release_level(page)
+    assert None not in before_point
+    page.wait_for_function(f"() => ({CURRENT_POINT_JS})().join() !== {json.dumps(before_point)}.join()",
+                           timeout=TIMEOUT_MS)
+    assert _metrics(page) != before_metrics
+    assert "s=" in page.url  # the address bar now holds the shareable link
+    assert page.get_by_test_id("stException").count() == 0
+
+
+def test_downloads_arrive_with_the_right_content(page, server):
+    _open(page, server)
+    _change_release_level(page)
+    page.get_by_role("link", name="Export and share").click()
+    wait_for_app(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Scenario (YAML)").click()
+    config = parse_scenario(download.value.path().read_bytes())
+    assert config.controls.release.level == "aggregates"
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Results (CSV, zip)").click()
+    with zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes())) as archive:
+        names = set(archive.namelist())
+        results = pd.read_csv(archive.open("results.csv"))
+        assert parse_scenario(archive.read("scenario.yaml")) == config
+    assert {"results.csv", "manifest.json", "scenario.yaml"} <= names
+    assert any(name.startswith("breakdown_") for name in names)
+    assert len(results) == 1 and 0.0 <= results["utility_overall"].iloc[0] <= 1.0
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Chart (HTML)").click()
+    html = download.value.path().read_text(encoding="utf-8")
+    assert "Plotly.newPlot" in html and "Utility against risk" in html
+
+
+def test_a_shared_link_reopens_the_same_scenario(page, server, browser):
+    _open(page, server)
+    _change_release_level(page)
+    page.get_by_role("link", name="Export and share").click()
+    wait_for_app(page)
+    link = page.get_by_test_id("stCode").inner_text().strip()
+    assert link.startswith(server) and "s=" in link
+    page.get_by_role("link", name="Explore").click()
+    wait_for_app(page)
+    expected = _metrics(page)
+    other = browser.new_context(viewport={"width": 1500, "height": 1800})
+    try:
+        tab = other.new_page()
+        _open(tab, link)
+        assert _metrics(tab) == expected
+        expect(tab.get_by_text("a shared link").first).to_be_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=SCREENSHOTS / "shared_link_other_browser.png", full_page=True)
+    finally:
+        other.close()

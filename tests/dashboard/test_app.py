@@ -1,0 +1,114 @@
+"""AppTest of every page: no exception, a control change changes the numbers, uploads and links are validated."""
+
+import pytest
+
+from dashboard import state
+from simulation.presets import DEFAULT_PRESET
+from simulation.scenario_io import dump_scenario
+
+PAGES = ["dashboard/pages/explore.py", "dashboard/pages/city_map.py", "dashboard/pages/compare.py",
+         "dashboard/pages/export.py", "dashboard/pages/methods.py"]
+CHARTS = {"explore.py": 3, "city_map.py": 2, "compare.py": 3, "export.py": 0, "methods.py": 0}
+
+
+def _metrics(at) -> list[str]:
+    return [metric.value for metric in at.metric]
+
+
+def _widget(at, suffix):
+    matches = [w for w in at.get("selectbox") + at.get("toggle") + at.get("slider")
+               if (w.key or "").endswith(suffix)]
+    assert matches, f"no widget whose key ends with {suffix!r}"
+    return matches[0]
+
+
+def _submit(at):
+    buttons = [b for b in at.get("button") if b.label == "Run scenario"]
+    buttons[-1].click()
+    return at.run()
+
+
+def test_opens_on_the_default_preset_with_results(app):
+    app.run()
+    assert not app.exception
+    assert app.session_state["reference"] == DEFAULT_PRESET
+    assert len(app.get("plotly_chart")) == CHARTS["explore.py"]
+    assert len(app.metric) == 5 and all(value != "n/a" for value in _metrics(app)[:2])
+    assert app.query_params["preset"] == DEFAULT_PRESET
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(app, page):
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    assert len(app.get("plotly_chart")) == CHARTS[page.rsplit("/", 1)[1]]
+    assert not app.error
+
+
+def test_a_control_change_changes_the_numbers_and_reruns_only_stages_3_and_4(app):
+    app.run()
+    before = _metrics(app)
+    calls = dict(state.STAGE_CALLS)
+    _widget(app, ".controls.generalisation.spatial_block_zones").set_value(6)
+    _widget(app, ".controls.generalisation.temporal_bin_minutes").set_value(1440)
+    _submit(app)
+    assert not app.exception and not app.error
+    assert app.session_state["scenario"].controls.generalisation.spatial_block_zones == 6
+    assert _metrics(app) != before
+    assert state.STAGE_CALLS["world"] == calls["world"]
+    assert state.STAGE_CALLS["observe"] == calls["observe"]
+    assert state.STAGE_CALLS["release"] >= calls["release"] + 1
+    assert state.STAGE_CALLS["assess"] >= calls["assess"] + 1
+    assert "s" in app.query_params  # the URL now carries the change
+
+
+def test_a_shared_link_reopens_the_same_scenario(app):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.conftest import APP
+
+    app.run()
+    _widget(app, ".controls.k_suppression.k").set_value(5)
+    _widget(app, ".adversary.known_points").set_value(2)
+    _submit(app)
+    link = dict(app.query_params)
+    other = AppTest.from_file(str(APP), default_timeout=120)
+    other.query_params.update(link)
+    other.run()
+    assert not other.exception
+    assert other.session_state["source"] == "a shared link"
+    assert other.session_state["scenario"] == app.session_state["scenario"]
+    assert _metrics(other) == _metrics(app)
+
+
+def test_a_damaged_link_shows_its_problems_and_the_default_preset(app):
+    app.query_params.update({"preset": DEFAULT_PRESET, "s": "not-a-scenario"})
+    app.run()
+    assert not app.exception
+    assert any("damaged" in error.value for error in app.error)
+    assert app.session_state["reference"] == DEFAULT_PRESET
+    assert len(app.get("plotly_chart")) == CHARTS["explore.py"]
+
+
+def test_a_bad_upload_lists_its_problems_and_keeps_the_scenario(app):
+    app.run()
+    app.switch_page("dashboard/pages/export.py").run()
+    before = app.session_state["scenario"]
+    bad = b"name: Bad Name!\npopulation:\n  residents: -5\ncontrols:\n  k_suppression: {k: 1e9}\nwhatever: 1\n"
+    app.file_uploader[0].set_value(("bad.yaml", bad, "application/yaml")).run()
+    assert not app.exception
+    message = " ".join(error.value for error in app.error)
+    assert "bad.yaml" in message and "residents" in message and "whatever" in message
+    assert app.session_state["scenario"] == before
+
+
+def test_a_good_upload_becomes_the_scenario_on_every_page(app):
+    app.run()
+    app.switch_page("dashboard/pages/export.py").run()
+    edited = state.preset_config(DEFAULT_PRESET).model_copy(update={"name": "uploaded_one", "seed": 99})
+    app.file_uploader[0].set_value(("mine.yaml", dump_scenario(edited).encode(), "application/yaml")).run()
+    assert not app.exception and not app.error
+    assert app.session_state["scenario"] == edited
+    app.switch_page("dashboard/pages/explore.py").run()
+    assert "uploaded_one" in app.caption[0].value
