@@ -45,9 +45,18 @@ def unit_centroids(zone_x: np.ndarray, zone_y: np.ndarray, units: np.ndarray) ->
     return np.stack([np.bincount(units, zone_x, n_units) / count, np.bincount(units, zone_y, n_units) / count], 1)
 
 
+def rank_in_runs(values: np.ndarray) -> np.ndarray:
+    """Return each element's position within its run of equal values (values sorted)."""
+    if values.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+    lengths = np.diff(np.concatenate([starts, [values.size]]))
+    return np.arange(values.size) - np.repeat(starts, lengths)
+
+
 def _ends(traces: Traces) -> pd.DataFrame:
     """Return each trace's epoch, first and last time, first and last unit."""
-    order = np.lexsort((traces.time, traces.trace))
+    order = np.argsort(traces.trace * 2**32 + traces.time, kind="stable")
     trace = traces.trace[order]
     first = np.concatenate([[True], trace[1:] != trace[:-1]])
     last = np.concatenate([trace[1:] != trace[:-1], [True]])
@@ -77,9 +86,8 @@ def _candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float
     keep = (gap >= -bin_minutes) & (gap <= MAX_GAP_MINUTES)
     old_trace, new_trace = edges["old"].to_numpy()[keep], edges["new"].to_numpy()[keep]
     cost = 1.0 + edges["distance"].to_numpy()[keep] + GAP_COST_PER_MINUTE * np.abs(gap[keep])
-    order = np.lexsort((new_trace, cost, old_trace))
-    first = np.searchsorted(old_trace[order], old_trace[order], side="left")
-    best = order[np.arange(order.size) - first < CANDIDATES_PER_TRACE]
+    order = np.argsort(old_trace * 2**24 + np.minimum(cost * 1000, 2**24 - 1).astype(np.int64), kind="stable")
+    best = order[rank_in_runs(old_trace[order]) < CANDIDATES_PER_TRACE]
     return pd.DataFrame({"old": old_trace[best], "new": new_trace[best], "cost": cost[best]})
 
 
