@@ -392,8 +392,16 @@ def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 
+_YAML_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+"""Characters YAML reads as line breaks (YAML 1.1): only a double-quoted scalar keeps them exactly."""
+
+
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    style = "|" if "\n" in data else None
+    style = None
+    if any(char in data for char in _YAML_BREAKS):
+        style = '"'
+    elif "\n" in data:
+        style = "|"
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 

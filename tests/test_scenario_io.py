@@ -75,6 +75,16 @@ def test_dump_then_parse_gives_the_same_scenario(config):
     assert parse_scenario(dump_scenario(config)) == config
 
 
+@pytest.mark.parametrize("text", [
+    "\x85", "a\u2028b\u2029c", "line\r\nnext", "trailing space \nnext", " leading", "yes", "null", "1.5",
+    "# not a comment", "key: value", "- item", "tab\there", "\ufeffbom", "emoji \U0001f6b2", "nul \x00 byte", "",
+    "two\n\nblank lines\n",
+])
+def test_awkward_text_round_trips_exactly(text):
+    config = ScenarioConfig(description=text, world={"city": text or "default"})
+    assert parse_scenario(dump_scenario(config)) == config
+
+
 def test_dump_writes_every_field_in_schema_order_with_the_kind_first():
     config = ScenarioConfig.model_validate({"sensors": [{"kind": "anpr", "name": "roads"}]})
     data = yaml.safe_load(dump_scenario(config))
