@@ -27,8 +27,9 @@ ROLE_NAMES = {"preset": "Presets", "session": "Run in this session", "current": 
 
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    # No named template: assigning one costs ~10 ms a figure; Streamlit's theme styles the chart on screen.
     fig.update_layout(title={"text": title, "font": {"size": 19}}, font=FONT, height=height,
-                      margin={"l": 10, "r": 10, "t": 60, "b": 10}, template="plotly_white",
+                      margin={"l": 10, "r": 10, "t": 60, "b": 10}, plot_bgcolor="white",
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
     return fig
 

@@ -6,14 +6,17 @@ Each function draws with Streamlit; the numbers and figures come from :mod:`dash
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from pydantic import ValidationError
 
 from dashboard import charts, frames, state
 from dashboard.formatting import format_change, format_value
 from dashboard.labels import RISK_LABELS, SENSOR_LABELS, UTILITY_LABELS
-from dashboard.widgets import model_inputs, section_title
+from dashboard.widgets import Binding, apply_bindings, model_inputs, section_title
 from simulation.metrics.explain import plain_sentences
 from simulation.pipeline import RunResult
 from simulation.scenario import ScenarioConfig
@@ -64,38 +67,48 @@ def _control_groups(controls) -> dict[str, list[str]]:
     return groups
 
 
-def controls_form(config: ScenarioConfig) -> ScenarioConfig | None:
-    """Show the sensors, controls and adversary as a form (one run per submit) in the sidebar.
+def _apply_form(bindings: list[Binding]) -> None:
+    """Form callback (runs before the page): turn the submitted widget values into the current scenario."""
+    data = apply_bindings(state.scenario().model_dump(), bindings, st.session_state)
+    try:
+        config = ScenarioConfig.model_validate(data)
+    except ValidationError as error:
+        st.session_state["form_problems"] = readable_problems(error)
+        return
+    st.session_state["form_problems"] = []
+    state.apply_changes(config)
 
-    Returns:
-        The edited scenario when the form was submitted and is valid; None otherwise (problems are shown).
+
+def controls_form(config: ScenarioConfig) -> None:
+    """Show the sensors, controls and adversary as a form in the sidebar (one run per submit).
+
+    Submitting runs a callback before the next script run, so the page already shows the new scenario's results;
+    settings that cannot be run are listed in the form and change nothing. Call it after the charts: the sidebar
+    keeps its place, and the charts reach the browser before the form's many widgets are built.
     """
     key = state.form_key()
-    values = config.model_dump()
+    bindings: list[Binding] = []
     with st.sidebar.form("controls"):
         st.markdown("### Sensors and controls")
         st.caption("Change any setting, then press Run scenario (at the bottom).")
+        problems = st.session_state.get("form_problems")
+        if problems:
+            problems_box("These settings cannot be run; nothing was changed:", problems)
         with st.expander("Sensors", expanded=False):
             for i, sensor in enumerate(config.sensors):
                 st.markdown(f"##### {sensor.name} ({SENSOR_LABELS.get(sensor.kind, sensor.kind)})")
-                values["sensors"][i] = model_inputs(sensor, f"{key}.sensors.{sensor.name}", skip=("name", "kind"))
+                bindings += model_inputs(sensor, f"{key}.sensors.{sensor.name}", ("sensors", i), skip=("name", "kind"))
         for stage, names in _control_groups(config.controls).items():
             with st.expander(f"Controls {stage.lower()}", expanded=False):
                 for name in names:
                     section = getattr(config.controls, name)
                     title, doc = section_title(section, name)
                     st.markdown(f"##### {title}", help=doc)
-                    values["controls"][name] = model_inputs(section, f"{key}.controls.{name}")
+                    bindings += model_inputs(section, f"{key}.controls.{name}", ("controls", name))
         with st.expander("Adversary", expanded=False):
-            values["adversary"] = model_inputs(config.adversary, f"{key}.adversary")
-        submitted = st.form_submit_button("Run scenario", type="primary", width="stretch")
-        if not submitted:
-            return None
-        try:
-            return ScenarioConfig.model_validate(values)
-        except ValidationError as error:
-            problems_box("These settings cannot be run; nothing was changed:", readable_problems(error))
-            return None
+            bindings += model_inputs(config.adversary, f"{key}.adversary", ("adversary",))
+        st.form_submit_button("Run scenario", type="primary", width="stretch", on_click=_apply_form,
+                              args=(bindings,))
 
 
 def headline(result: RunResult, reference: dict[str, float]) -> None:
@@ -135,19 +148,21 @@ def tradeoff_points(current: RunResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def tradeoff_figure(current: RunResult):
+def tradeoff_figure(current: RunResult) -> go.Figure:
     """Return the trade-off chart for the current scenario (presets, session history, Pareto frontier)."""
     points = tradeoff_points(current)
-    return charts.tradeoff_figure(points, frames.pareto_front(points))
+    return state.shared_figure("tradeoff", points.to_json(),
+                               lambda: charts.tradeoff_figure(points, frames.pareto_front(points)))
 
 
-def service_figure(outcomes: dict[str, dict[str, float]]):
+def service_figure(outcomes: dict[str, dict[str, float]]) -> go.Figure:
     """Return utility by service for scenarios by label."""
-    return charts.bars_figure(frames.outcome_frame(outcomes, UTILITY_LABELS), "Utility by service",
-                              "Utility (1 = as good as knowing the truth)")
+    return state.shared_figure("services", json.dumps(outcomes, sort_keys=True), lambda: charts.bars_figure(
+        frames.outcome_frame(outcomes, UTILITY_LABELS), "Utility by service",
+        "Utility (1 = as good as knowing the truth)"))
 
 
-def attack_figure(outcomes: dict[str, dict[str, float]]):
+def attack_figure(outcomes: dict[str, dict[str, float]]) -> go.Figure:
     """Return risk by attack for scenarios by label."""
-    return charts.bars_figure(frames.outcome_frame(outcomes, RISK_LABELS), "Risk by attack",
-                              "Share of residents exposed (0 = none)")
+    return state.shared_figure("attacks", json.dumps(outcomes, sort_keys=True), lambda: charts.bars_figure(
+        frames.outcome_frame(outcomes, RISK_LABELS), "Risk by attack", "Share of residents exposed (0 = none)"))

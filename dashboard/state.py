@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import frames, share
@@ -163,6 +164,25 @@ def outcomes_of(config: ScenarioConfig) -> dict[str, float]:
 def preset_outcomes() -> dict[str, dict[str, float]]:
     """Return every preset's outcomes (each preset run once per process, then cached)."""
     return {name: outcomes_of(preset_config(name)) for name in presets()}
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _figure(name: str, key: str, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def shared_figure(name: str, key: str, build: Callable[[], go.Figure]) -> go.Figure:
+    """Return a figure built once per (name, key) and shared by every session (never mutate it).
+
+    Building a plotly figure costs tens of milliseconds of pure Python; with many sessions opening the same
+    scenario, building each chart once is what keeps the time to first chart low.
+
+    Args:
+        name: Which chart.
+        key: Text that changes whenever the chart's data does (e.g. the JSON of its frame).
+        build: Makes the figure on a cache miss.
+    """
+    return _figure(name, key, build)
 
 
 # ---------------------------------------------------------------- the session

@@ -189,32 +189,58 @@ def render_field(spec: FieldSpec, value: Any, key: str, default: Any = None) -> 
     return value
 
 
-def model_inputs(model: BaseModel, key: str, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Show a widget for every editable field of a scenario section, nested sections as sub-headings.
+Binding = tuple[str, tuple[str | int, ...]]
+"""A widget key and the path of the scenario value it edits (keys and list indices into ``model_dump()``)."""
+
+
+def model_inputs(model: BaseModel, key: str, path: tuple[str | int, ...] = (), skip: tuple[str, ...] = ()
+                 ) -> list[Binding]:
+    """Show a widget for every editable field of a scenario section, nested sections under sub-headings.
 
     Args:
-        model: The section's current value.
+        model: The section's current value (the widgets' initial values).
         key: Prefix of the widget keys (unique per section and per loaded scenario).
+        path: Where the section sits in the scenario's ``model_dump()``.
         skip: Field names left out (kept at their current value).
 
     Returns:
-        The section's values, in the nested shape of ``model.model_dump()``.
+        The bindings of the widgets shown: :func:`apply_bindings` turns their values into a scenario.
     """
-    values = model.model_dump()
+    bindings: list[Binding] = []
     for name, info in type(model).model_fields.items():
         if name in skip:
             continue
         spec = describe_field(name, info)
-        current = getattr(model, name)
+        current, widget_key = getattr(model, name), f"{key}.{name}"
         if spec.kind == "model":
-            title = info.title or pretty(name)
-            doc = (type(current).__doc__ or "").strip().splitlines()[0]
-            st.markdown(f"**{title}**", help=doc or None)
-            values[name] = model_inputs(current, f"{key}.{name}")
+            doc = (type(current).__doc__ or "").strip().splitlines()
+            st.markdown(f"**{info.title or pretty(name)}**", help=doc[0] if doc else None)
+            bindings += model_inputs(current, widget_key, (*path, name))
         elif spec.kind != "skip":
-            values[name] = render_field(spec, current, f"{key}.{name}",
-                                        default=info.get_default(call_default_factory=True))
-    return values
+            render_field(spec, current, widget_key, default=info.get_default(call_default_factory=True))
+            if spec.kind in ("number_map", "choice_map"):
+                bindings += [(f"{widget_key}.{option}", (*path, name, option)) for option in spec.options]
+            else:
+                bindings.append((widget_key, (*path, name)))
+    return bindings
+
+
+def apply_bindings(data: dict[str, Any], bindings: list[Binding], values: Any) -> dict[str, Any]:
+    """Write widget values into scenario data.
+
+    Args:
+        data: A scenario's ``model_dump()`` (modified in place and returned).
+        bindings: From :func:`model_inputs`.
+        values: Widget values by key (``st.session_state``); keys it lacks are left unchanged.
+    """
+    for widget_key, path in bindings:
+        if widget_key not in values:
+            continue
+        target = data
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = values[widget_key]
+    return data
 
 
 def section_title(model: BaseModel, name: str) -> tuple[str, str]:

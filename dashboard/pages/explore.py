@@ -14,18 +14,18 @@ st.selectbox("Start from a preset", names, index=names.index(state.reference()),
              help="Loads the preset's sensors and controls; the numbers below are compared with it.")
 st.caption(state.presets()[state.reference()].summary)
 
-edited = components.controls_form(state.scenario())
-if edited is not None:
-    state.apply_changes(edited)
-
 result = state.current_result()
 if result is None:
+    components.controls_form(state.scenario())
     st.stop()
 reference = state.preset_outcomes()[state.reference()]
-components.headline(result, reference)
-
+headline = st.container()  # shown above the chart, filled after it: the chart reaches the browser first
 st.plotly_chart(components.tradeoff_figure(result), key="tradeoff")
+with headline:
+    components.headline(result, reference)
 services, attacks = st.columns(2)
 compared = {"Current scenario": result.outcomes, f"Preset {state.reference()}": reference}
 services.plotly_chart(components.service_figure(compared), key="services")
 attacks.plotly_chart(components.attack_figure(compared), key="attacks")
+
+components.controls_form(state.scenario())

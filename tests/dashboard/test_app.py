@@ -112,3 +112,15 @@ def test_a_good_upload_becomes_the_scenario_on_every_page(app):
     assert app.session_state["scenario"] == edited
     app.switch_page("dashboard/pages/explore.py").run()
     assert "uploaded_one" in app.caption[0].value
+
+
+def test_settings_that_cannot_run_are_listed_in_the_form_and_change_nothing(app):
+    app.run()
+    before = app.session_state["scenario"]
+    _widget(app, ".controls.differential_privacy.enabled").set_value(True)
+    sensors = [w for w in app.get("slider") if (w.key or "").endswith(".sampling_interval_minutes")]
+    sensors[0].set_value(sensors[0].value + 1)  # not a multiple of the 15-minute slot
+    _submit(app)
+    assert not app.exception
+    assert any("multiple" in error.value for error in app.error)
+    assert app.session_state["scenario"] == before

@@ -63,3 +63,13 @@ def test_maps_keep_key_choices_and_value_ranges():
     grants = _spec(AccessControl, "grants")
     assert grants.kind == "choice_map" and grants.options == ("operator", "vendor", "police", "public")
     assert "anpr" in grants.value_options
+
+
+def test_bindings_write_widget_values_into_the_scenario_paths():
+    from dashboard.widgets import apply_bindings
+
+    data = {"controls": {"k": 0, "days": {"cctv": 30.0}}, "sensors": [{"p": 0.5}, {"p": 0.7}]}
+    bindings = [("a", ("controls", "k")), ("b", ("controls", "days", "anpr")), ("c", ("sensors", 1, "p")),
+                ("missing", ("controls", "k"))]
+    out = apply_bindings(data, bindings, {"a": 5, "b": 90.0, "c": 0.1})
+    assert out == {"controls": {"k": 5, "days": {"cctv": 30.0, "anpr": 90.0}}, "sensors": [{"p": 0.5}, {"p": 0.1}]}
