@@ -6,7 +6,7 @@ multi-target tracker does (Gruteser and Hoh, SPC 2005; Hoh, Gruteser, Xiong and 
 in GPS traces via uncertainty-aware path cloaking", CCS 2007, time-to-confusion): the prediction is the old
 pseudonym's last released unit; a new pseudonym is a candidate only if its first unit is that unit or a
 neighbouring one (centroids within LINK_RADIUS_UNITS unit widths) and it appears within MAX_GAP_MINUTES (the
-CANDIDATES_PER_TRACE closest are kept); the
+CANDIDATES_PER_TRACE closest are kept, cost = distance + a small gap term); the
 assignment minimising total distance (plus a small time-gap term) is found exactly (minimum-weight bipartite
 matching, the sparse counterpart of scipy's ``linear_sum_assignment``) up to matching.EXACT_LIMIT candidate
 pairs; beyond, by the greedy matching (closest pairs first, as Hoh et al.'s tracker links the most probable
@@ -32,7 +32,7 @@ MAX_GAP_MINUTES = 720
 """Longest gap between an old pseudonym's last record and a new one's first for a link."""
 LINK_RADIUS_UNITS = 1.0
 """Largest centroid distance (in released-unit widths) between the disappearance and the appearance."""
-CANDIDATES_PER_TRACE = 6
+CANDIDATES_PER_TRACE = 4
 """Gated candidates kept per disappearing pseudonym (the closest ones), as a multi-hypothesis tracker prunes."""
 GAP_COST_PER_MINUTE = 0.001
 """Cost (in unit widths) of each minute between disappearance and appearance, breaking distance ties."""
@@ -65,27 +65,47 @@ def _ends(traces: Traces) -> pd.DataFrame:
                          "last_unit": traces.unit[order][last]})
 
 
-def _near_units(centroid: np.ndarray, unit_width: float) -> pd.DataFrame:
-    """Return the (a, b, distance in unit widths) pairs of units within LINK_RADIUS_UNITS of each other."""
+def _near_units(centroid: np.ndarray, unit_width: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the (a, b, distance in unit widths) pairs of units within LINK_RADIUS_UNITS, sorted by a."""
     d = np.hypot(*(centroid[:, None, :] - centroid[None, :, :]).transpose(2, 0, 1)) / unit_width
     a, b = np.nonzero(d <= LINK_RADIUS_UNITS)
-    return pd.DataFrame({"a": a, "b": b, "distance": d[a, b]})
+    return a, b, d[a, b]
 
 
 def _candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
                      bin_minutes: int) -> pd.DataFrame:
-    """Return the gated (old, new, cost) candidates of every rotation at once (new is in the next epoch)."""
+    """Return the gated (old, new, cost) candidates of every rotation at once (new is in the next epoch).
+
+    For each disappearing pseudonym and each unit near its last one, only the CANDIDATES_PER_TRACE earliest
+    appearances there (from one bin before the disappearance on) are considered, then the closest
+    CANDIDATES_PER_TRACE over all nearby units are kept: never a full cross product.
+    """
     epochs = np.unique(ends["epoch"].to_numpy())
-    rank = np.searchsorted(epochs, ends["epoch"].to_numpy())
-    old = pd.DataFrame({"old": np.arange(len(ends)), "step": rank + 1, "unit": ends["last_unit"].to_numpy(),
-                        "last_time": ends["last_time"].to_numpy()})
-    new = pd.DataFrame({"new": np.arange(len(ends)), "step": rank, "b": ends["first_unit"].to_numpy(),
-                        "first_time": ends["first_time"].to_numpy()})
-    edges = old.merge(_near_units(centroid, unit_width), left_on="unit", right_on="a").merge(new, on=["step", "b"])
-    gap = edges["first_time"].to_numpy() - edges["last_time"].to_numpy()
-    keep = (gap >= -bin_minutes) & (gap <= MAX_GAP_MINUTES)
-    old_trace, new_trace = edges["old"].to_numpy()[keep], edges["new"].to_numpy()[keep]
-    cost = 1.0 + edges["distance"].to_numpy()[keep] + GAP_COST_PER_MINUTE * np.abs(gap[keep])
+    step = np.searchsorted(epochs, ends["epoch"].to_numpy()).astype(np.int64)
+    first_time = ends["first_time"].to_numpy(np.int64) + bin_minutes
+    last_time = ends["last_time"].to_numpy(np.int64) + bin_minutes
+    span = int(max(first_time.max(), last_time.max())) + 1
+    n_units = len(centroid)
+    new_key = (step * n_units + ends["first_unit"].to_numpy(np.int64)) * span + first_time
+    new_order = np.argsort(new_key, kind="stable")
+    new_key = new_key[new_order]
+    near_a, near_b, near_d = _near_units(centroid, unit_width)
+    near_start = np.searchsorted(near_a, np.arange(n_units + 1))
+    last_unit = ends["last_unit"].to_numpy(np.int64)
+    fan = near_start[last_unit + 1] - near_start[last_unit]
+    old = np.repeat(np.arange(len(ends)), fan)
+    pair = np.repeat(near_start[last_unit], fan) + rank_in_runs(old)
+    group = (step[old] + 1) * n_units + near_b[pair]
+    lo = np.searchsorted(new_key, group * span + np.maximum(last_time[old] - bin_minutes, 0))
+    hi = np.searchsorted(new_key, (group + 1) * span)
+    take = np.minimum(hi - lo, CANDIDATES_PER_TRACE)
+    pick = np.repeat(np.arange(old.size), take)
+    position = np.repeat(lo, take) + rank_in_runs(pick)
+    old_trace, new_trace = old[pick], new_order[position]
+    gap = first_time[new_trace] - last_time[old_trace]
+    keep = gap <= MAX_GAP_MINUTES
+    old_trace, new_trace, gap, pick = old_trace[keep], new_trace[keep], gap[keep], pick[keep]
+    cost = 1.0 + near_d[pair[pick]] + GAP_COST_PER_MINUTE * np.maximum(gap, 0)
     order = np.argsort(old_trace * 2**24 + np.minimum(cost * 1000, 2**24 - 1).astype(np.int64), kind="stable")
     best = order[rank_in_runs(old_trace[order]) < CANDIDATES_PER_TRACE]
     return pd.DataFrame({"old": old_trace[best], "new": new_trace[best], "cost": cost[best]})
