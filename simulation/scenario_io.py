@@ -16,6 +16,7 @@ import difflib
 import json
 import math
 import os
+import re
 import types
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -57,13 +58,32 @@ class ScenarioError(ValueError):
 _FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_REPLACED_TAGS = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
 class _DataLoader(_FastLoader):  # type: ignore[misc, valid-type]
-    """A safe loader (libyaml when installed) that leaves dates as text."""
+    """A safe loader (libyaml when installed) reading numbers the way people write them.
+
+    Dates stay text, and only decimal numbers are numbers: YAML 1.1 would read ``12:30`` as 750 (base 60) and
+    ``010`` as 8 (octal). Integers longer than 40 digits stay text (and are then refused as not an integer).
+    """
 
     yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED_TAGS]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+
+_DataLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]{0,39})$"), list("-+0123456789"))
+_DataLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+                  |[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
+                  |[-+]?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?
+                  |[-+]?\.(?:inf|Inf|INF)
+                  |\.(?:nan|NaN|NAN))$""", re.VERBOSE),
+    list("-+0123456789."))
 
 
 def _at(mark: yaml.Mark | None) -> str:
@@ -117,8 +137,12 @@ def _read_yaml(text: str, source: str) -> Any:
     try:
         _check_events(text, source)
         return yaml.load(text, Loader=_DataLoader)  # noqa: S506 (a safe loader)
+    except ScenarioError:
+        raise
     except yaml.YAMLError as error:
         raise ScenarioError([f"{source}: {_yaml_problem(error)}"]) from None
+    except (ValueError, TypeError, OverflowError) as error:
+        raise ScenarioError([f"{source}: a value cannot be read: {error}"]) from None
 
 
 def _plain_data_problems(value: Any, path: str = "") -> list[str]:
@@ -396,12 +420,21 @@ _YAML_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 """Characters YAML reads as line breaks (YAML 1.1): only a double-quoted scalar keeps them exactly."""
 
 
+def _read_as_non_text(data: str) -> bool:
+    """Return whether :class:`_DataLoader` would read ``data``, written plain, as something other than text."""
+    resolvers = _DataLoader.yaml_implicit_resolvers
+    candidates = resolvers.get(data[:1], []) + resolvers.get(None, [])
+    return any(regexp.match(data) for _tag, regexp in candidates)
+
+
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
     style = None
     if any(char in data for char in _YAML_BREAKS):
         style = '"'
     elif "\n" in data:
         style = "|"
+    elif _read_as_non_text(data):
+        style = "'"
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 

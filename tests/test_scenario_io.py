@@ -249,8 +249,27 @@ def test_keys_must_be_text_and_values_plain_data():
     assert "could not determine a constructor" in problems_of("name: !!python/object:os.system x\n")[0]
 
 
-def test_dates_stay_text():
+def test_dates_and_clock_times_stay_text():
     assert parse_scenario("description: 2020-01-01\n").description == "2020-01-01"
+    assert parse_scenario("description: 12:30\n").description == "12:30"
+
+
+@pytest.mark.parametrize("written, value", [("1e-3", 1e-3), ("2E1", 20.0), (".5", 0.5), ("1_0.5", 10.5), ("3", 3.0)])
+def test_numbers_read_as_people_write_them(written, value):
+    assert parse_scenario(f"controls: {{differential_privacy: {{epsilon: {written}}}}}\n").controls \
+        .differential_privacy.epsilon == value
+
+
+@pytest.mark.parametrize("written", ["010", "0x1F", "1:20", "9" * 5000])
+def test_octal_hex_base60_and_huge_integers_are_not_silently_converted(written):
+    assert problems_of(f"seed: {written}\n")[0].startswith("seed: found '")
+
+
+@pytest.mark.parametrize("text", ["6e-1", "010", "12:30", "2020-01-01", "true", "~", ".5", "1_0", "0x1F"])
+def test_text_that_looks_like_a_number_is_quoted_on_dump(text):
+    config = ScenarioConfig(description=text)
+    assert f"description: '{text}'" in dump_scenario(config)
+    assert parse_scenario(dump_scenario(config)) == config
 
 
 def test_load_reports_missing_files_and_folders(tmp_path):
