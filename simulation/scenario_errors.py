@@ -181,8 +181,12 @@ def _problem(item: dict) -> str:
     if kind == "string_pattern_mismatch":
         return (f"{where}: found {show_value(value)}; allowed: lowercase letters, digits, '_' and '-', "
                 "starting with a letter or digit")
-    if kind in ("too_long", "too_short", "string_too_long", "string_too_short"):
-        return f"{where}: {item['msg'].lower()}"
+    if kind in ("string_too_long", "string_too_short", "too_long", "too_short"):
+        unit = "characters" if kind.startswith("string") else "items"
+        size = len(value) if isinstance(value, str | list | dict) else ctx.get("actual_length", "?")
+        bound = ctx.get("max_length", ctx.get("min_length"))
+        limit = f"{'at most' if 'max_length' in ctx else 'at least'} {bound} {unit.rstrip('s') if bound == 1 else unit}"
+        return f"{where}: found {size:,} {unit}; allowed: {limit}"
     if kind in ("int_type", "int_from_float", "float_type", "bool_type", "string_type", "list_type", "dict_type",
                 "model_type", "model_attributes_type", "finite_number"):
         expected = item["msg"].replace("Input should be ", "")

@@ -71,3 +71,11 @@ def test_no_silent_conversion_of_booleans_text_and_numbers(text, expected):
 
 def test_readable_problems_passes_other_errors_through():
     assert readable_problems(ValueError("plain")) == ["plain"]
+
+
+def test_lengths_are_reported_with_the_limit():
+    assert problems_of("description: '" + "x" * 2500 + "'\n") == [
+        "description: found 2,500 characters; allowed: at most 2000 characters"]
+    assert problems_of("name: ''\n") == ["name: found 0 characters; allowed: at least 1 character"]
+    sensors = "".join(f"  - {{kind: env_iot, name: s{i}}}\n" for i in range(70))
+    assert problems_of("sensors:\n" + sensors) == ["sensors: found 70 items; allowed: at most 64 items"]
