@@ -19,25 +19,25 @@ import numpy as np
 import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
-from simulation.metrics.risk.point_index import sorted_unique
 
 
 def held_resident_days(ctx: AssessmentContext) -> tuple[np.ndarray, pd.DataFrame]:
-    """Return the distinct held (resident, day) keys and a per-dataset table."""
+    """Return a (resident x day) mask of the resident-days held, and a per-dataset table."""
     release = ctx.release
     days = max(int(np.ceil(release.horizon_minutes / 1440)), 1)
-    held_keys, rows = [], []
+    held = np.zeros(ctx.world.n_residents * days, dtype=bool)
+    rows = []
     for kind, frame in sorted(release.records.items()):
         retention = ctx.config.controls.retention.for_kind(kind)
         time = frame["time"].to_numpy(np.int64)
         resident = np.asarray(release.record_truth.get(kind, np.full(len(frame), -1)), dtype=np.int64)
         keep = (frame["pseudonym"].to_numpy(np.int64) != -1) & (resident >= 0) & (
             time >= release.horizon_minutes - retention * 1440)
-        keys = sorted_unique(resident[keep] * days + np.minimum(time[keep] // 1440, days - 1))
-        held_keys.append(keys)
+        mask = np.zeros_like(held)
+        mask[resident[keep] * days + np.minimum(time[keep] // 1440, days - 1)] = True
+        held |= mask
         rows.append({"dataset": kind, "retention_days": retention, "records_held": int(keep.sum()),
-                     "resident_days": int(keys.size)})
-    held = sorted_unique(np.concatenate(held_keys)) if held_keys else np.empty(0, np.int64)
+                     "resident_days": int(mask.sum())})
     return held, pd.DataFrame(rows, columns=["dataset", "retention_days", "records_held", "resident_days"])
 
 
@@ -46,5 +46,6 @@ def risk_exposure(ctx: AssessmentContext) -> MetricResult:
     held, breakdown = held_resident_days(ctx)
     days = max(int(np.ceil(ctx.release.horizon_minutes / 1440)), 1)
     possible = ctx.world.n_residents * days
-    value = float(held.size / possible) if possible else 0.0
-    return MetricResult("risk_exposure", value, breakdown, {"risk_exposure_resident_days": float(held.size)})
+    count = int(held.sum())
+    value = float(count / possible) if possible else 0.0
+    return MetricResult("risk_exposure", value, breakdown, {"risk_exposure_resident_days": float(count)})

@@ -24,7 +24,6 @@ import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.risk.matching import best_matching
-from simulation.metrics.risk.point_index import sorted_unique
 from simulation.metrics.risk.traces import Traces, readable_traces
 
 MIN_SHARED_POINTS = 2
@@ -33,9 +32,8 @@ MIN_SHARED_POINTS = 2
 
 def _distinct(traces: Traces) -> pd.DataFrame:
     """Return the distinct (trace, point) pairs with the number of traces at each point."""
-    span = int(traces.point.max()) + 1
-    key = sorted_unique(traces.trace * span + traces.point)
-    table = pd.DataFrame({"trace": key // span, "point": key % span})
+    trace, point = traces.distinct
+    table = pd.DataFrame({"trace": trace, "point": point})
     table["crowd"] = table.groupby("point")["trace"].transform("size")
     return table
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
+from simulation.metrics.risk.point_index import sorted_unique
 from simulation.release import Release
 
 NIGHT_HOURS: tuple[int, ...] = (22, 23, 0, 1, 2, 3, 4, 5)
@@ -51,6 +53,28 @@ class Traces:
     def n_traces(self) -> int:
         """Number of traces."""
         return len(self.trace_epoch)
+
+    @cached_property
+    def point_span(self) -> int:
+        """One more than the largest point code."""
+        return int(self.point.max()) + 1 if self.point.size else 1
+
+    @cached_property
+    def distinct(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the distinct (trace, point) pairs, sorted by trace then point."""
+        key = sorted_unique(self.trace * self.point_span + self.point)
+        return key // self.point_span, key % self.point_span
+
+    @cached_property
+    def ends(self) -> pd.DataFrame:
+        """Return each trace's epoch, first and last time, first and last unit."""
+        order = np.argsort(self.trace * 2**32 + self.time, kind="stable")
+        trace = self.trace[order]
+        first = np.concatenate([[True], trace[1:] != trace[:-1]])
+        last = np.concatenate([trace[1:] != trace[:-1], [True]])
+        return pd.DataFrame({"epoch": self.trace_epoch, "first_time": self.time[order][first],
+                             "last_time": self.time[order][last], "first_unit": self.unit[order][first],
+                             "last_unit": self.unit[order][last]})
 
 
 def majority(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:

@@ -54,17 +54,6 @@ def rank_in_runs(values: np.ndarray) -> np.ndarray:
     return np.arange(values.size) - np.repeat(starts, lengths)
 
 
-def _ends(traces: Traces) -> pd.DataFrame:
-    """Return each trace's epoch, first and last time, first and last unit."""
-    order = np.argsort(traces.trace * 2**32 + traces.time, kind="stable")
-    trace = traces.trace[order]
-    first = np.concatenate([[True], trace[1:] != trace[:-1]])
-    last = np.concatenate([trace[1:] != trace[:-1], [True]])
-    return pd.DataFrame({"epoch": traces.trace_epoch, "first_time": traces.time[order][first],
-                         "last_time": traces.time[order][last], "first_unit": traces.unit[order][first],
-                         "last_unit": traces.unit[order][last]})
-
-
 def _near_units(centroid: np.ndarray, unit_width: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the (a, b, distance in unit widths) pairs of units within LINK_RADIUS_UNITS, sorted by a."""
     d = np.hypot(*(centroid[:, None, :] - centroid[None, :, :]).transpose(2, 0, 1)) / unit_width
@@ -138,7 +127,7 @@ def link_chains(traces: Traces, centroid: np.ndarray, unit_width: float,
     epochs = np.unique(traces.trace_epoch)
     if not link or len(epochs) < 2:
         return chain, []
-    ends = _ends(traces)
+    ends = traces.ends
     edges = _candidate_links(ends, centroid, unit_width, traces.time_bin_minutes)
     cost = edges["cost"].to_numpy()
     old, new = best_matching(edges["old"].to_numpy(), edges["new"].to_numpy(),
@@ -185,7 +174,7 @@ def tracking(ctx: AssessmentContext, link: bool = True) -> MetricResult:
         best = np.maximum(best, hours)
         links = sum(r["links"] for r in rotations)
         correct = sum(r["correct"] for r in rotations)
-        ends = _ends(traces).groupby(chain)[["first_time", "last_time"]].agg({"first_time": "min",
+        ends = traces.ends.groupby(chain)[["first_time", "last_time"]].agg({"first_time": "min",
                                                                              "last_time": "max"})
         span = (ends["last_time"] - ends["first_time"] + traces.time_bin_minutes) / 60.0
         rows.append({"dataset": kind, "traces": traces.n_traces, "rotations": len(rotations), "links": links,

@@ -16,7 +16,6 @@ import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.risk.location_attack import unicity_counts
-from simulation.metrics.risk.point_index import sorted_unique
 from simulation.metrics.risk.traces import readable_traces
 
 SAMPLED_TRACES = 2000
@@ -28,9 +27,8 @@ def risk_unicity(ctx: AssessmentContext) -> MetricResult:
     p = ctx.config.adversary.known_points
     rows = []
     for kind, traces in readable_traces(ctx.release, ctx.config.adversary.role).items():
-        span = int(traces.point.max()) + 1
-        distinct = sorted_unique(traces.trace * span + traces.point)
-        counts, _ = unicity_counts(distinct // span, distinct % span, p, ctx.rng(f"unicity_{kind}"), SAMPLED_TRACES)
+        trace, point = traces.distinct
+        counts, _ = unicity_counts(trace, point, p, ctx.rng(f"unicity_{kind}"), SAMPLED_TRACES)
         rows.append({"dataset": kind, "traces": traces.n_traces, "sampled": len(counts),
                      "known_points": p, "unicity": float(np.mean(counts == 1))})
     breakdown = pd.DataFrame(rows, columns=["dataset", "traces", "sampled", "known_points", "unicity"])
