@@ -34,6 +34,27 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
+LABEL_OFFSETS: tuple[tuple[int, int], ...] = ((0, -30), (0, 30), (45, -52), (-45, 52), (-45, -52), (45, 52))
+"""Pixel offsets (x, y) of point labels, taken in turn along the chart so labels of close points do not overlap."""
+
+
+def _label_annotations(points: pd.DataFrame) -> list[dict]:
+    """Return one annotation per point: its label, at a staggered offset, joined to the point by a thin line."""
+    order = np.lexsort((points["utility"].to_numpy(), points["risk"].to_numpy()))
+    notes = []
+    for rank, index in enumerate(order):
+        row = points.iloc[index]
+        ax, ay = LABEL_OFFSETS[rank % len(LABEL_OFFSETS)]
+        if row["risk"] > 0.85:  # keep labels near the edges inside the chart
+            ax = -abs(ax) - 40
+        elif row["risk"] < 0.15:
+            ax = abs(ax) + 20
+        notes.append({"x": row["risk"], "y": row["utility"], "text": str(row["label"]), "ax": ax, "ay": ay,
+                      "showarrow": True, "arrowhead": 0, "arrowwidth": 1, "arrowcolor": "#999999",
+                      "font": {"size": 13, "color": "#333333"}, "bgcolor": "rgba(255,255,255,0.8)"})
+    return notes
+
+
 def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) -> go.Figure:
     """Scatter of service utility against privacy risk.
 
@@ -58,11 +79,14 @@ def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) 
         colour, symbol, size = ROLE_STYLE[role]
         hover = rows["hover"] if "hover" in rows else rows["label"]
         fig.add_trace(go.Scatter(
-            x=rows["risk"], y=rows["utility"], mode="markers+text" if role != "session" else "markers",
-            name=ROLE_NAMES[role], text=rows["label"], hovertext=hover,
-            textposition="bottom center" if role == "current" else "top center", textfont={"size": 13},
+            x=rows["risk"], y=rows["utility"], mode="markers+text" if role == "current" else "markers",
+            name=ROLE_NAMES[role], text=rows["label"], hovertext=hover, textposition="middle left",
+            textfont={"size": 14, "color": ROLE_STYLE["current"][0]},
             hovertemplate="%{hovertext}<br>" + HOVER_NUMBERS,
             marker={"color": colour, "symbol": symbol, "size": size, "line": {"width": 1.5, "color": colour}}))
+    presets = points[points["role"] == "preset"]
+    if not presets.empty:
+        fig.update_layout(annotations=_label_annotations(presets))
     fig.update_xaxes(title="Privacy risk (0 none, 1 everyone exposed) - lower is better", range=[-0.1, 1.1])
     fig.update_yaxes(title="Service utility (1 perfect) - higher is better", range=[-0.08, 1.1])
     return _layout(fig, "Utility against risk", height=480)
@@ -116,9 +140,9 @@ def bars_figure(frame: pd.DataFrame, title: str, value_title: str, value_range: 
 
 
 def _grid_axes(fig: go.Figure, width: int, height: int) -> None:
-    fig.update_xaxes(range=[-0.5, width - 0.5], showgrid=False, zeroline=False, title="x (zone)", constrain="domain")
-    fig.update_yaxes(range=[height - 0.5, -0.5], showgrid=False, zeroline=False, title="y (zone)",
-                     scaleanchor="x", scaleratio=1, constrain="domain")
+    fig.update_xaxes(range=[-0.5, width - 0.5], showgrid=False, zeroline=False, constrain="domain")
+    fig.update_yaxes(range=[height - 0.5, -0.5], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1,
+                     constrain="domain")
 
 
 def land_use_heatmap(zones: pd.DataFrame) -> go.Heatmap:
@@ -174,7 +198,7 @@ def city_map_figure(zones: pd.DataFrame, sensors: pd.DataFrame) -> go.Figure:
                        for name, zone in zip(rows["name"], rows["zone"], strict=True)],
             hoverinfo="text"))
     _grid_axes(fig, int(zones["x"].max()) + 1, int(zones["y"].max()) + 1)
-    fig = _layout(fig, "Land use and sensors", height=640)
+    fig = _layout(fig, "Land use and sensors", height=720)
     fig.update_layout(legend={"orientation": "h", "y": -0.02, "yanchor": "top"})
     return fig
 

@@ -36,8 +36,8 @@ METRIC_HELP: dict[str, str] = {
     "risk_overall": "The share of residents reached by the most successful attack (0 is nobody).",
     "risk_unicity": "Share of residents whose released trace is the only one matching a few known places and "
                     "times (de Montjoye et al. 2013).",
-    "risk_exposure": "Resident-days of records that can be tied to a person, held at any moment: what a breach "
-                     "would leak.",
+    "risk_exposure": "Share of residents' days whose records, tied to a person, the city holds at the end of the "
+                     "simulated period: what a breach would leak.",
     "risk_face_false_alerts_per_10k": "Innocent passers-by wrongly matched to the watchlist, per 10,000 faces.",
 }
 
@@ -155,14 +155,20 @@ def tradeoff_figure(current: RunResult) -> go.Figure:
                                lambda: charts.tradeoff_figure(points, frames.pareto_front(points)))
 
 
+def _key(outcomes: dict[str, dict[str, float]]) -> str:
+    """Return a cache key of outcomes by scenario that keeps the scenarios' order (it is the bars' order)."""
+    return json.dumps([[label, values] for label, values in outcomes.items()], sort_keys=True)
+
+
 def service_figure(outcomes: dict[str, dict[str, float]]) -> go.Figure:
     """Return utility by service for scenarios by label."""
-    return state.shared_figure("services", json.dumps(outcomes, sort_keys=True), lambda: charts.bars_figure(
+    return state.shared_figure("services", _key(outcomes), lambda: charts.bars_figure(
         frames.outcome_frame(outcomes, UTILITY_LABELS), "Utility by service",
         "Utility (1 = as good as knowing the truth)"))
 
 
 def attack_figure(outcomes: dict[str, dict[str, float]]) -> go.Figure:
     """Return risk by attack for scenarios by label."""
-    return state.shared_figure("attacks", json.dumps(outcomes, sort_keys=True), lambda: charts.bars_figure(
-        frames.outcome_frame(outcomes, RISK_LABELS), "Risk by attack", "Share of residents exposed (0 = none)"))
+    return state.shared_figure("attacks", _key(outcomes), lambda: charts.bars_figure(
+        frames.outcome_frame(outcomes, RISK_LABELS), "Risk by attack",
+        "Share of residents (or of their days) exposed, 0 = none"))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 
-COUNT_OUTCOMES: frozenset[str] = frozenset({"risk_face_false_alerts_per_10k", "risk_exposure"})
-"""Outcomes that are counts or rates rather than shares between 0 and 1."""
+COUNT_SUFFIXES: tuple[str, ...] = ("_per_10k", "_resident_days", "_count")
+"""Outcome name endings of counts and rates; every other outcome is a share between 0 and 1."""
 
 
 def is_share(name: str) -> bool:
     """Return whether an outcome is a share between 0 and 1 (shown as a percentage)."""
-    return name not in COUNT_OUTCOMES
+    return not name.endswith(COUNT_SUFFIXES)
 
 
 def format_value(name: str, value: float) -> str:

@@ -16,12 +16,13 @@ RISK_LABELS: dict[str, str] = {
     "risk_tracking": "Time tracked",
     "risk_linkage": "Linked to a named dataset",
     "risk_sensitive_inference": "Sensitive visits exposed",
+    "risk_exposure": "Days a breach would leak",
 }
-"""The attacks whose outcome is a share of residents (0-1), drawn together on one chart."""
+"""The risks that are shares (of residents, of their time or days, 0-1), drawn together on one chart."""
 HEADLINE_LABELS: dict[str, str] = {
     "utility_overall": "Service utility",
     "risk_overall": "Privacy risk (worst attack)",
-    "risk_exposure": "Breach exposure",
+    "risk_exposure_resident_days": "Resident-days a breach would leak",
     "risk_face_false_alerts_per_10k": "False face alerts",
 }
 OUTCOME_LABELS: dict[str, str] = {**UTILITY_LABELS, **RISK_LABELS, **HEADLINE_LABELS}

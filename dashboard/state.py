@@ -102,20 +102,23 @@ def _world(key: str, _config: ScenarioConfig) -> World:
 
 @st.cache_resource(max_entries=8, show_spinner="Placing the sensors and recording what they see...")
 def _log(key: str, _config: ScenarioConfig) -> ObservationLog:
+    world = world_of(_config)
     with _timed("observe"):
-        return pipeline.observe(world_of(_config), _config)
+        return pipeline.observe(world, _config)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Applying the privacy controls...")
 def _release(key: str, _config: ScenarioConfig) -> Release:
+    world, log = world_of(_config), log_of(_config)
     with _timed("release"):
-        return pipeline.apply_controls(world_of(_config), log_of(_config), _config)
+        return pipeline.apply_controls(world, log, _config)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Measuring utility and risk...")
 def _assessment(key: str, _config: ScenarioConfig) -> Assessment:
+    world, log, release = world_of(_config), log_of(_config), release_of(_config)
     with _timed("assess"):
-        return pipeline.assess(world_of(_config), log_of(_config), release_of(_config), _config)
+        return pipeline.assess(world, log, release, _config)
 
 
 def world_of(config: ScenarioConfig) -> World:

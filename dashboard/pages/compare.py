@@ -5,7 +5,9 @@ import streamlit as st
 
 from dashboard import charts, components, frames, state
 from dashboard.formatting import format_value
-from dashboard.labels import OUTCOME_LABELS
+from dashboard.labels import OUTCOME_LABELS, pretty
+
+HEADLINE_ORDER = ("utility_overall", "risk_overall")
 
 st.title("Compare scenarios")
 components.scenario_banner()
@@ -16,7 +18,9 @@ if current is None:
 candidates = {f"Preset {name}": state.preset_config(name) for name in state.presets()}
 candidates.update({entry.label: entry.config for entry in state.history()})
 candidates["Current scenario"] = state.scenario()
-default = [f"Preset {state.reference()}", "Current scenario"]
+others = [label for label in candidates if label.startswith("Preset ") and label != f"Preset {state.reference()}"]
+changed = state.scenario() != state.preset_config(state.reference())
+default = [f"Preset {state.reference()}", "Current scenario" if changed or not others else others[-1]]
 chosen = st.multiselect("Scenarios to compare (two to four)", list(candidates), default=default, max_selections=4,
                         help="Presets, and every scenario you ran in this browser session.")
 if len(chosen) < 2:
@@ -40,8 +44,9 @@ else:
     st.dataframe(differences, width="stretch", height=min(600, 36 * (len(differences) + 1) + 4))
 
 st.subheader("Outcomes")
-table = pd.DataFrame({label: {OUTCOME_LABELS.get(name, name): format_value(name, value)
-                              for name, value in values.items()} for label, values in outcomes.items()})
+order = [*HEADLINE_ORDER, *sorted(set().union(*outcomes.values()) - set(HEADLINE_ORDER))]
+table = pd.DataFrame({label: {pretty(name): format_value(name, values[name]) for name in order if name in values}
+                      for label, values in outcomes.items()})
 st.dataframe(table, width="stretch", height=36 * (len(table) + 1) + 4)
 
 points = pd.DataFrame([{"label": label, "utility": v["utility_overall"], "risk": v["risk_overall"]}

@@ -13,8 +13,8 @@ st.markdown(
 
 for kind, heading in (("utility", "Utility: what each service gets"), ("risk", "Risk: what an attacker gets")):
     st.header(heading)
-    for doc in metric_docs(kind):
-        with st.expander(f"{doc.label} (`{doc.outcome}`)"):
+    for i, doc in enumerate(metric_docs(kind)):
+        with st.expander(f"{doc.label} (`{doc.outcome}`)", expanded=i == 0):
             st.markdown(doc.definition)
             if doc.background:
                 st.markdown("**Background**")
