@@ -34,8 +34,8 @@ def memory_mb(pid: int) -> dict[str, float]:
     return fields
 
 
-async def first_chart_seconds(url: str, timeout: float) -> float | None:
-    """Open one session; return the seconds until its first plotly chart arrives (None if the run ends without)."""
+async def first_chart_seconds(url: str, timeout: float) -> tuple[float | None, float | None]:
+    """Open one session; return the seconds until its first plotly chart arrives and until its page is complete."""
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
     start = time.perf_counter()
     async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, origin=url) as ws:
@@ -43,20 +43,20 @@ async def first_chart_seconds(url: str, timeout: float) -> float | None:
         request.rerun_script.query_string = ""
         request.rerun_script.page_script_hash = ""
         await ws.send(request.SerializeToString())
-        deadline = start + timeout
+        deadline, chart = start + timeout, None
         while time.perf_counter() < deadline:
             message = ForwardMsg()
             message.ParseFromString(await asyncio.wait_for(ws.recv(), deadline - time.perf_counter()))
             kind = message.WhichOneof("type")
-            if (kind == "delta" and message.delta.WhichOneof("type") == "new_element"
+            if (chart is None and kind == "delta" and message.delta.WhichOneof("type") == "new_element"
                     and message.delta.new_element.WhichOneof("type") == "plotly_chart"):
-                return time.perf_counter() - start
+                chart = time.perf_counter() - start
             if kind == "script_finished":
-                return None
-    return None
+                return chart, time.perf_counter() - start
+    return chart, None
 
 
-async def many(url: str, sessions: int, timeout: float) -> list[float | None]:
+async def many(url: str, sessions: int, timeout: float) -> list[tuple[float | None, float | None]]:
     """Open ``sessions`` sessions at once and return each one's time to first chart."""
     return await asyncio.gather(*(first_chart_seconds(url, timeout) for _ in range(sessions)))
 
@@ -70,18 +70,22 @@ def main() -> None:
     process, url = start_server()
     try:
         print(f"server {url} pid {process.pid}; memory after start: {memory_mb(process.pid)}")
-        cold = asyncio.run(first_chart_seconds(url, args.timeout))
+        cold, _ = asyncio.run(first_chart_seconds(url, args.timeout))
         print(f"first session (cold cache: simulates the default preset and every other preset): {cold:.1f} s")
         print(f"memory after warm-up: {memory_mb(process.pid)}")
         started = time.perf_counter()
-        times = asyncio.run(many(url, args.sessions, args.timeout))
+        results = asyncio.run(many(url, args.sessions, args.timeout))
         wall = time.perf_counter() - started
-        done = sorted(t for t in times if t is not None)
-        print(f"{args.sessions} concurrent sessions: {len(done)} got a chart in {wall:.1f} s wall")
+        done = sorted(chart for chart, _ in results if chart is not None)
+        complete = sorted(page for _, page in results if page is not None)
+        print(f"{args.sessions} concurrent sessions: {len(done)} got a chart; all closed after {wall:.1f} s")
         if done:
             print(f"time to first chart: min {done[0]:.2f} s, median {statistics.median(done):.2f} s, "
                   f"max {done[-1]:.2f} s; sessions over 3 s: {sum(t > 3 for t in done)}")
             print("each session (s): " + ", ".join(f"{t:.2f}" for t in done))
+        if complete:
+            print(f"whole page (script finished, form included): median {statistics.median(complete):.2f} s, "
+                  f"max {complete[-1]:.2f} s")
         print(f"server memory after the sessions (MB): {memory_mb(process.pid)}")
     finally:
         stop_server(process)
