@@ -15,7 +15,8 @@ candidate). Linked traces form chains.
 Score: a resident's tracked hours are the hours in which the chain holding most of their records holds a
 record truly theirs. risk = mean over residents of (best tracked hours over readable datasets) / hours in the
 horizon. Breakdown per dataset: rotations, links made, link accuracy (share of links joining the same
-resident's traces), mean chain duration, mean tracked hours.
+resident's traces) overall and at the worst and best rotation, mean chain duration, mean tracked hours;
+``link_chains`` returns the per-rotation figures.
 """
 
 from __future__ import annotations
@@ -177,13 +178,16 @@ def tracking(ctx: AssessmentContext, link: bool = True) -> MetricResult:
         ends = traces.ends.groupby(chain)[["first_time", "last_time"]].agg({"first_time": "min",
                                                                              "last_time": "max"})
         span = (ends["last_time"] - ends["first_time"] + traces.time_bin_minutes) / 60.0
+        accuracy = [r["correct"] / r["links"] for r in rotations if r["links"]]
         rows.append({"dataset": kind, "traces": traces.n_traces, "rotations": len(rotations), "links": links,
                      "link_accuracy": correct / links if links else float("nan"),
+                     "worst_rotation_accuracy": min(accuracy) if accuracy else float("nan"),
+                     "best_rotation_accuracy": max(accuracy) if accuracy else float("nan"),
                      "mean_chain_hours": float(span.mean()),
                      "mean_tracked_hours": float(hours[hours > 0].mean()) if (hours > 0).any() else 0.0,
                      "tracking": float(np.mean(hours) / horizon_hours)})
-    columns = ["dataset", "traces", "rotations", "links", "link_accuracy", "mean_chain_hours",
-               "mean_tracked_hours", "tracking"]
+    columns = ["dataset", "traces", "rotations", "links", "link_accuracy", "worst_rotation_accuracy",
+               "best_rotation_accuracy", "mean_chain_hours", "mean_tracked_hours", "tracking"]
     value = float(np.clip(np.mean(best) / horizon_hours, 0.0, 1.0)) if world.n_residents else 0.0
     return MetricResult("risk_tracking", value, pd.DataFrame(rows, columns=columns))
 
