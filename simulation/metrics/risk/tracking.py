@@ -6,11 +6,11 @@ multi-target tracker does (Gruteser and Hoh, SPC 2005; Hoh, Gruteser, Xiong and 
 in GPS traces via uncertainty-aware path cloaking", CCS 2007, time-to-confusion): the prediction is the old
 pseudonym's last released unit; a new pseudonym is a candidate only if its first unit is that unit or a
 neighbouring one (centroids within LINK_RADIUS_UNITS unit widths) and it appears within MAX_GAP_MINUTES (the
-CANDIDATES_PER_TRACE closest are kept, cost = distance + a small gap term); the
-assignment minimising total distance (plus a small time-gap term) is found exactly (minimum-weight bipartite
-matching, the sparse counterpart of scipy's ``linear_sum_assignment``) up to matching.EXACT_LIMIT candidate
-pairs; beyond, by the greedy matching (closest pairs first, as Hoh et al.'s tracker links the most probable
-candidate). Linked traces form chains.
+CANDIDATES_PER_TRACE closest are kept, cost = distance + a small gap term). The one-to-one assignment of
+largest total weight (weight = largest cost + 1 - cost, so it links as many pseudonyms as it can, closest
+first) is found exactly (sparse LAPJV, the sparse counterpart of scipy's ``linear_sum_assignment``) up to
+matching.EXACT_LIMIT candidate pairs; beyond, by the greedy matching (closest pairs first, as Hoh et al.'s
+tracker links the most probable candidate). Linked traces form chains.
 
 Score: a resident's tracked hours are the hours in which the chain holding most of their records holds a
 record truly theirs. risk = mean over residents of (best tracked hours over readable datasets) / hours in the
