@@ -55,11 +55,18 @@ def rank_in_runs(values: np.ndarray) -> np.ndarray:
     return np.arange(values.size) - np.repeat(starts, lengths)
 
 
+_NEAR_CACHE: dict[tuple[bytes, float], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
 def _near_units(centroid: np.ndarray, unit_width: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the (a, b, distance in unit widths) pairs of units within LINK_RADIUS_UNITS, sorted by a."""
-    d = np.hypot(*(centroid[:, None, :] - centroid[None, :, :]).transpose(2, 0, 1)) / unit_width
-    a, b = np.nonzero(d <= LINK_RADIUS_UNITS)
-    return a, b, d[a, b]
+    key = (centroid.tobytes(), unit_width)
+    if key not in _NEAR_CACHE:
+        d = np.hypot(*(centroid[:, None, :] - centroid[None, :, :]).transpose(2, 0, 1)) / unit_width
+        a, b = np.nonzero(d <= LINK_RADIUS_UNITS)
+        _NEAR_CACHE.clear()  # one city layout at a time
+        _NEAR_CACHE[key] = (a, b, d[a, b])
+    return _NEAR_CACHE[key]
 
 
 def _candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
