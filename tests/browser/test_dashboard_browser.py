@@ -10,10 +10,12 @@ import zipfile
 import pandas as pd
 import pytest
 
+from simulation.presets import DEFAULT_PRESET, load_preset
 from simulation.scenario_io import parse_scenario
 from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, wait_for_app
 
 try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import expect
 except ImportError:  # pragma: no cover - depends on the machine
     if os.environ.get("CI", "").lower() == "true":
@@ -40,14 +42,24 @@ def _open(page, url: str) -> None:
     expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
 
 
-def _change_release_level(page) -> None:
+def _change_release_level(page) -> str:
+    """Switch the release level to the other choice, run the scenario, and return the new level."""
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Controls on release").click()
-    sidebar.get_by_test_id("stSelectbox").filter(has_text="Release level").locator("input").click()
-    page.keyboard.type("Aggreg")
-    page.keyboard.press("Enter")
+    current = load_preset(DEFAULT_PRESET).controls.release.level
+    target = "Records" if current == "aggregates" else "Aggregates"
+    box, option = sidebar.get_by_role("combobox", name="Release level"), page.get_by_role("option", name=target)
+    for _ in range(10):  # a click during the expander's opening animation does not open the list
+        box.click()
+        try:
+            option.wait_for(state="visible", timeout=1_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    option.click()
     sidebar.get_by_role("button", name="Run scenario").last.click()
     wait_for_app(page)
+    return target.lower()
 
 
 def test_first_load_shows_the_chart_and_the_numbers(page, server):
@@ -74,13 +86,13 @@ def test_a_control_change_updates_chart_and_metrics(page, server):
 
 def test_downloads_arrive_with_the_right_content(page, server):
     _open(page, server)
-    _change_release_level(page)
+    level = _change_release_level(page)
     page.get_by_role("link", name="Export and share").click()
     wait_for_app(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Scenario (YAML)").click()
     config = parse_scenario(download.value.path().read_bytes())
-    assert config.controls.release.level == "aggregates"
+    assert config.controls.release.level == level
     with page.expect_download() as download:
         page.get_by_role("button", name="Results (CSV, zip)").click()
     with zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes())) as archive:
