@@ -80,7 +80,8 @@ def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) 
         hover = rows["hover"] if "hover" in rows else rows["label"]
         fig.add_trace(go.Scatter(
             x=rows["risk"], y=rows["utility"], mode="markers+text" if role == "current" else "markers",
-            name=ROLE_NAMES[role], text=rows["label"], hovertext=hover, textposition="middle left",
+            name=ROLE_NAMES[role], text=rows["label"], hovertext=hover,
+            textposition=["middle right" if risk < 0.3 else "middle left" for risk in rows["risk"]],
             textfont={"size": 14, "color": ROLE_STYLE["current"][0]},
             hovertemplate="%{hovertext}<br>" + HOVER_NUMBERS,
             marker={"color": colour, "symbol": symbol, "size": size, "line": {"width": 1.5, "color": colour}}))
