@@ -83,6 +83,7 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
         out = {}
         for item in data:
             rest = {k: v for k, v in item.items() if k != "name"}
+            out[f"{prefix}[{item['name']}]"] = item.get("kind", "present")
             out.update(flatten(rest, f"{prefix}[{item['name']}]"))
         return out
     if isinstance(data, list):
@@ -99,11 +100,13 @@ def settings_diff(configs: Mapping[str, ScenarioConfig], ignore: tuple[str, ...]
         ignore: Paths not compared.
 
     Returns:
-        One row per differing setting (index = dotted path), one column per scenario; "(absent)" where a
-        scenario lacks the setting (e.g. a sensor deployment it does not have).
+        One row per differing setting (index = dotted path), one column per scenario; a sensor deployment that
+        only some scenarios have is one row (its kind, or "(absent)").
     """
     flat = {label: flatten(config.model_dump(mode="json")) for label, config in configs.items()}
     paths = sorted({path for values in flat.values() for path in values} - set(ignore))
+    partial = [path for path in paths if path.endswith("]") and any(path not in values for values in flat.values())]
+    paths = [path for path in paths if not any(path.startswith(f"{item}.") for item in partial)]
     rows = {}
     for path in paths:
         values = [flat[label].get(path, "(absent)") for label in flat]

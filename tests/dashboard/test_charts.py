@@ -39,13 +39,6 @@ def test_tradeoff_without_session_points_or_frontier():
     assert fig.layout.xaxis.title.text.startswith("Privacy risk")
 
 
-def test_pareto_front_keeps_only_non_dominated_points():
-    points = pd.DataFrame({"utility": [0.5, 0.6, 0.6, 0.9, 0.4], "risk": [0.5, 0.4, 0.6, 0.9, 0.1]})
-    front = pareto_front(points)
-    assert list(front.index) == [4, 1, 3]
-    assert pareto_front(points.iloc[:0]).empty
-
-
 def test_bars_group_by_scenario_in_given_order():
     frame = pd.DataFrame({"scenario": ["A", "A", "B", "B"], "label": ["Crowd", "Energy", "Crowd", "Energy"],
                           "value": [0.1, 0.2, 0.3, 0.4]})
