@@ -124,3 +124,16 @@ def test_settings_that_cannot_run_are_listed_in_the_form_and_change_nothing(app)
     assert not app.exception
     assert any("multiple" in error.value for error in app.error)
     assert app.session_state["scenario"] == before
+
+
+def test_picking_a_preset_loads_it_and_compares_against_it(app):
+    app.run()
+    other = [name for name in state.presets() if name != DEFAULT_PRESET][-1]
+    before, epoch = _metrics(app), app.session_state["form_epoch"]
+    app.selectbox(key="preset_picker").set_value(other).run()
+    assert not app.exception
+    assert app.session_state["reference"] == other
+    assert app.session_state["scenario"] == state.preset_config(other)
+    assert app.session_state["form_epoch"] == epoch + 1  # the form now shows the preset's own values
+    assert _metrics(app) != before
+    assert app.query_params == {"preset": other}
