@@ -23,7 +23,6 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import Field
 
 from simulation.scenario import ScenarioConfig, StrictModel
@@ -148,11 +147,9 @@ def _map_groups(groups: list[list[tuple[int, ScenarioConfig]]], executor: Execut
 def load_sweep(text: str) -> SweepSpec:
     """Parse a sweep spec from YAML text (validated; errors name the field and what is allowed)."""
     from simulation.scenario_io import ScenarioError, readable_problems
+    from simulation.scenario_yaml import read_yaml
 
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ScenarioError([f"the sweep file is not valid YAML: {error}"]) from None
+    data = read_yaml(text, "sweep file")  # refuses alias bombs, deep nesting and huge files
     if not isinstance(data, dict):
         raise ScenarioError(["a sweep file must be a mapping with base, levers, uncertainties, replicates"])
     try:
