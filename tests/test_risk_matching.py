@@ -45,3 +45,25 @@ def test_greedy_equals_exact_when_best_candidates_are_mutual():
     left, right, weight = np.array([0, 0, 1, 1, 2]), np.array([0, 1, 0, 1, 2]), np.array([9.0, 1.0, 2.0, 8.0, 5.0])
     got = greedy_matching(left, right, weight)
     assert sorted(zip(*got, strict=True)) == [(0, 0), (1, 1), (2, 2)]
+
+
+def sequential_greedy(left, right, weight) -> set[tuple[int, int]]:
+    """The textbook greedy matching: walk the pairs in the documented order, keep each whose ends are free."""
+    mix = (left.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (right.astype(np.uint64) * np.uint64(
+        0xBF58476D1CE4E5B9))
+    used_left, used_right, kept = set(), set(), set()
+    for i in np.lexsort((np.arange(len(left)), mix, -weight)):
+        if left[i] not in used_left and right[i] not in used_right:
+            used_left.add(int(left[i]))
+            used_right.add(int(right[i]))
+            kept.add((int(left[i]), int(right[i])))
+    return kept
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(1, 3)), min_size=1, max_size=200))
+def test_greedy_rounds_equal_the_sequential_greedy_with_many_ties(pairs):
+    left, right, weight = (np.array(x) for x in zip(*pairs, strict=True))
+    weight = weight.astype(float)
+    got = greedy_matching(left, right, weight)
+    assert set(zip(got[0].tolist(), got[1].tolist(), strict=True)) == sequential_greedy(left, right, weight)

@@ -218,7 +218,7 @@ def unicity(traces: pd.DataFrame, p: int, rng: np.random.Generator, n_samples: i
 
 
 def unicity_counts(trace: np.ndarray, point: np.ndarray, p: int, rng: np.random.Generator,
-                   n_samples: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   n_samples: int | None = None, index: PointIndex | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Return, for each sampled trace, how many traces contain its p drawn points, and the sampled codes.
 
     Args:
@@ -227,6 +227,7 @@ def unicity_counts(trace: np.ndarray, point: np.ndarray, p: int, rng: np.random.
         p: Points known.
         rng: Random stream.
         n_samples: Traces sampled (None: all).
+        index: A ``PointIndex`` already built over these rows (built here if None).
 
     Returns:
         ``(counts, sampled)``.
@@ -237,5 +238,5 @@ def unicity_counts(trace: np.ndarray, point: np.ndarray, p: int, rng: np.random.
     else:
         sampled = np.sort(rng.choice(n_traces, size=n_samples, replace=False))
     known = draw_known_points(trace, point, sampled, p, rng)
-    counts, _ = PointIndex(trace, point).containing(known)
+    counts, _ = (index if index is not None else PointIndex(trace, point)).containing(known)
     return counts, sampled

@@ -48,9 +48,13 @@ EXACT_LIMIT = 20_000
 def greedy_matching(left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Match candidate pairs, each side at most once, heaviest pairs first (the greedy maximum-weight matching).
 
-    Computed in vectorised rounds of locally dominant pairs (heaviest for both its ends among the pairs still
-    free; Preis, STACS 1999), which yields exactly the greedy matching: at least half the optimum's weight, and
-    the optimum itself whenever every node's best candidate is mutual, as with well-separated traces.
+    The order is: heavier first; among equal weights, a fixed pseudo-random mix of the pair (an ordered
+    tie-break makes long chains of rounds), then the input order. Computed in vectorised rounds of locally
+    dominant pairs (first in that order at both of its ends among the pairs still free; Preis, STACS 1999),
+    which yields exactly the sequential greedy matching: at least half the optimum's weight, and the optimum
+    itself whenever every node's best candidate is mutual, as with well-separated traces. Each round finds every
+    node's first pair with three scatters (largest weight, then smallest mix, then first position), so nothing
+    is sorted.
 
     Args:
         left: Left node of each candidate pair (non-negative ints).
@@ -58,15 +62,13 @@ def greedy_matching(left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> 
         weight: Weight of each candidate pair (larger is better).
 
     Returns:
-        The matched (left, right) labels.
+        The matched (left, right) labels, in the order they were matched round by round.
     """
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
-    # ties broken by a fixed pseudo-random mix of the pair (an ordered tie-break makes long chains of rounds)
+    weight = np.asarray(weight, dtype=float)
     mix = (left.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (right.astype(np.uint64) * np.uint64(
         0xBF58476D1CE4E5B9))
-    order = np.lexsort((mix, -np.asarray(weight, dtype=float)))
-    left, right = left[order], right[order]
     n_left = int(left.max()) + 1 if left.size else 0
     n_right = int(right.max()) + 1 if right.size else 0
     left_free = np.ones(n_left, dtype=bool)
@@ -74,17 +76,29 @@ def greedy_matching(left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> 
     alive = np.arange(left.size)
     chosen = []
     while alive.size:
-        first_left = np.empty(n_left, dtype=np.int64)
-        first_right = np.empty(n_right, dtype=np.int64)
-        first_left[left[alive][::-1]] = alive[::-1]  # with repeated indices the last write (the first pair) wins
-        first_right[right[alive][::-1]] = alive[::-1]
-        dominant = alive[(first_left[left[alive]] == alive) & (first_right[right[alive]] == alive)]
+        first_at_left = _first_at_node(left[alive], weight[alive], mix[alive], alive, n_left)
+        first_at_right = _first_at_node(right[alive], weight[alive], mix[alive], alive, n_right)
+        dominant = alive[first_at_left & first_at_right]
         chosen.append(dominant)
         left_free[left[dominant]] = False
         right_free[right[dominant]] = False
         alive = alive[left_free[left[alive]] & right_free[right[alive]]]
     picked = np.concatenate(chosen) if chosen else np.empty(0, np.int64)
     return left[picked], right[picked]
+
+
+def _first_at_node(node: np.ndarray, weight: np.ndarray, mix: np.ndarray, position: np.ndarray,
+                   n_nodes: int) -> np.ndarray:
+    """Return whether each pair comes first at its node (largest weight, then smallest mix, then position)."""
+    best_weight = np.full(n_nodes, -np.inf)
+    np.maximum.at(best_weight, node, weight)
+    top = weight == best_weight[node]
+    best_mix = np.full(n_nodes, np.iinfo(np.uint64).max, dtype=np.uint64)
+    np.minimum.at(best_mix, node[top], mix[top])
+    top &= mix == best_mix[node]
+    best_position = np.full(n_nodes, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best_position, node[top], position[top])
+    return top & (position == best_position[node])
 
 
 def best_matching(left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

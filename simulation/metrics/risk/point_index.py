@@ -43,6 +43,10 @@ class PointIndex:
         self.sizes = np.bincount(self.keys // self.n_traces, minlength=self.n_points)
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)])
 
+    def traces_and_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the distinct (trace, point) pairs held, sorted by point then trace."""
+        return self.posting, self.keys // self.n_traces
+
     def _size_of(self, queries: np.ndarray) -> np.ndarray:
         """Return the posting size of every query cell (0 for unknown points, a huge value for padding)."""
         inside = (queries >= 0) & (queries < self.n_points)

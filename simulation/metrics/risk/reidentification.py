@@ -26,7 +26,7 @@ import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.risk.location_attack import draw_known_points
-from simulation.metrics.risk.point_index import PointIndex, sorted_unique
+from simulation.metrics.risk.point_index import sorted_unique
 from simulation.metrics.risk.traces import (
     NIGHT_HOURS,
     WORK_HOURS,
@@ -91,7 +91,7 @@ def _known_points_attack(traces: Traces, targets: np.ndarray, p: int,
     known = np.full((len(targets), p), -1, dtype=np.int64)
     if present.any():
         known[present] = draw_known_points(resident, point, targets[present], p, rng)
-    counts, match = PointIndex(traces.trace, traces.point).containing(known)
+    counts, match = traces.index.containing(known)
     right = (counts == 1) & (match >= 0)
     right[right] = traces.trace_owner[match[right]] == targets[right]
     found[right] = match[right]

@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from simulation.metrics.risk.point_index import sorted_unique
+from simulation.metrics.risk.point_index import PointIndex
 from simulation.release import Release
 
 NIGHT_HOURS: tuple[int, ...] = (22, 23, 0, 1, 2, 3, 4, 5)
@@ -60,32 +60,57 @@ class Traces:
         return int(self.point.max()) + 1 if self.point.size else 1
 
     @cached_property
+    def index(self) -> PointIndex:
+        """Return the inverted index from points to the traces holding them (built once, shared by the attacks)."""
+        return PointIndex(self.trace, self.point)
+
+    @cached_property
     def distinct(self) -> tuple[np.ndarray, np.ndarray]:
-        """Return the distinct (trace, point) pairs, sorted by trace then point."""
-        key = sorted_unique(self.trace * self.point_span + self.point)
-        return key // self.point_span, key % self.point_span
+        """Return the distinct (trace, point) pairs, sorted by point then trace (read off the point index)."""
+        return self.index.traces_and_points()
 
     @cached_property
     def ends(self) -> pd.DataFrame:
-        """Return each trace's epoch, first and last time, first and last unit."""
-        order = np.argsort(self.trace * 2**32 + self.time, kind="stable")
-        trace = self.trace[order]
-        first = np.concatenate([[True], trace[1:] != trace[:-1]])
-        last = np.concatenate([trace[1:] != trace[:-1], [True]])
-        return pd.DataFrame({"epoch": self.trace_epoch, "first_time": self.time[order][first],
-                             "last_time": self.time[order][last], "first_unit": self.unit[order][first],
-                             "last_unit": self.unit[order][last]})
+        """Return each trace's epoch, first and last time, first and last unit.
+
+        The first row of a trace is its earliest, the first in release order among equal times; the last is its
+        latest, the last in release order among equal times. Found with one min and one max scatter of
+        (time, row) keys, without sorting the records.
+        """
+        row_key = (self.time.astype(np.int64) << 32) | np.arange(self.time.size, dtype=np.int64)
+        first = np.full(self.n_traces, np.iinfo(np.int64).max, dtype=np.int64)
+        last = np.full(self.n_traces, -1, dtype=np.int64)
+        np.minimum.at(first, self.trace, row_key)
+        np.maximum.at(last, self.trace, row_key)
+        first_row, last_row = first & 0xFFFFFFFF, last & 0xFFFFFFFF
+        return pd.DataFrame({"epoch": self.trace_epoch, "first_time": self.time[first_row],
+                             "last_time": self.time[last_row], "first_unit": self.unit[first_row],
+                             "last_unit": self.unit[last_row]})
 
 
 def majority(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
-    """Return the most frequent non-negative value of each group (ties: the smallest value; -1 if none)."""
+    """Return the most frequent non-negative value of each group (ties: the smallest value; -1 if none).
+
+    Groups holding a single distinct value (most traces belong to one resident) are settled by a min and a max
+    scatter; only the rows of mixed groups are sorted.
+    """
     out = np.full(n_groups, -1, dtype=np.int64)
     keep = value >= 0
     if not keep.any():
         return out
-    span = int(value[keep].max()) + 1
-    key = group[keep].astype(np.int64) * span + value[keep]
-    key = np.sort(key)
+    group, value = group[keep].astype(np.int64), value[keep].astype(np.int64)
+    low = np.full(n_groups, np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(n_groups, -1, dtype=np.int64)
+    np.minimum.at(low, group, value)
+    np.maximum.at(high, group, value)
+    uniform = low == high
+    out[uniform] = low[uniform]
+    mixed = (high > low)[group]
+    if not mixed.any():
+        return out
+    group, value = group[mixed], value[mixed]
+    span = int(value.max()) + 1
+    key = np.sort(group * span + value)
     starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
     counts = np.diff(np.concatenate([starts, [key.size]]))
     distinct = key[starts]
@@ -96,6 +121,25 @@ def majority(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
     return out
 
 
+def trace_codes(pseudonym: np.ndarray, epoch: np.ndarray) -> np.ndarray:
+    """Return a dense code per row for its (pseudonym, epoch) pair, numbered in (pseudonym, epoch) order.
+
+    Hash-based (``pandas.factorize``) rather than a sort of the rows; a second factorize is needed only when one
+    pseudonym occurs in several epochs (raw tokens, or an astronomically rare hash collision).
+    """
+    code, labels = pd.factorize(pseudonym, sort=True)
+    code = code.astype(np.int64)
+    if code.size == 0:
+        return code
+    low = np.full(len(labels), np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(len(labels), -1, dtype=np.int64)
+    np.minimum.at(low, code, epoch)
+    np.maximum.at(high, code, epoch)
+    if np.array_equal(low, high):
+        return code
+    return pd.factorize(code * (int(epoch.max()) + 1) + epoch, sort=True)[0].astype(np.int64)
+
+
 def _build(release: Release, kind: str) -> Traces:
     frame = release.records[kind]
     truth = np.asarray(release.record_truth.get(kind, np.full(len(frame), -1)), dtype=np.int64)
@@ -103,8 +147,7 @@ def _build(release: Release, kind: str) -> Traces:
     keep = pseudonym != -1
     epoch = frame["epoch"].to_numpy(np.int64)[keep]
     pseudonym = pseudonym[keep]
-    pairs = pd.DataFrame({"pseudonym": pseudonym, "epoch": epoch})
-    trace = pairs.groupby(["pseudonym", "epoch"], sort=True).ngroup().to_numpy(np.int64)
+    trace = trace_codes(pseudonym, epoch)
     n_traces = int(trace.max()) + 1 if trace.size else 0
     trace_epoch = np.zeros(n_traces, dtype=np.int64)
     trace_epoch[trace] = epoch

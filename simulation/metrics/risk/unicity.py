@@ -28,7 +28,7 @@ def risk_unicity(ctx: AssessmentContext) -> MetricResult:
     rows = []
     for kind, traces in readable_traces(ctx.release, ctx.config.adversary.role).items():
         trace, point = traces.distinct
-        counts, _ = unicity_counts(trace, point, p, ctx.rng(f"unicity_{kind}"), SAMPLED_TRACES)
+        counts, _ = unicity_counts(trace, point, p, ctx.rng(f"unicity_{kind}"), SAMPLED_TRACES, traces.index)
         rows.append({"dataset": kind, "traces": traces.n_traces, "sampled": len(counts),
                      "known_points": p, "unicity": float(np.mean(counts == 1))})
     breakdown = pd.DataFrame(rows, columns=["dataset", "traces", "sampled", "known_points", "unicity"])
