@@ -11,7 +11,9 @@ Record-level datasets (``Release.records``), one frame per sensor kind, columns:
         face-recognition alert (a face at or above the match threshold, named as the watchlist person it matched,
         rightly or not). Pseudonyms, anonymous cards and deleted templates are never named.
 The true resident of each released record is kept apart, in ``record_truth[kind]`` (an int32 array aligned
-with the rows), for scoring only.
+with the rows), for scoring only. ``pseudonym_codes[kind]`` (where present) numbers each row's (pseudonym, epoch)
+pair densely: a relabelling of released columns, carrying no more than they do, that lets the attacks group
+records without hashing 64-bit pseudonyms again.
 
 Aggregate datasets (``Release.aggregates``), one frame per sensor kind, columns:
     time (int32), unit (int32), count (float64: people counted, possibly noisy) and, for kinds with readings,
@@ -54,6 +56,9 @@ class Release:
         time_bin_minutes: Width of released time bins.
         horizon_minutes: Length of the simulated horizon.
         audit: One row per (control, dataset) with the columns of AUDIT_COLUMNS.
+        pseudonym_codes: For keyed-hash pseudonyms, an int64 code per row, equal for two rows exactly when their
+            (pseudonym, epoch) pairs are equal, numbered in (epoch, key scope, token) order; -1 without a
+            pseudonym. Codes need not be contiguous. Absent for raw identifiers.
     """
 
     records: dict[str, pd.DataFrame]
@@ -65,6 +70,7 @@ class Release:
     time_bin_minutes: int
     horizon_minutes: int
     audit: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AUDIT_COLUMNS)))
+    pseudonym_codes: dict[str, np.ndarray] = field(default_factory=dict)
 
     def visible_to(self, party: str) -> dict[str, pd.DataFrame]:
         """Return the record datasets a party may read."""

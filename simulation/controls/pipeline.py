@@ -127,11 +127,13 @@ def to_release(state: ReleaseState, horizon_minutes: int) -> Release:
         for kind, table in state.records.items()
     }
     truth = {kind: table["resident"].astype(np.int32, copy=False) for kind, table in state.records.items()}
+    codes = {kind: table["token"].astype(np.int64) for kind, table in state.records.items() if kind in state.pending}
     identified = {kind for kind, table in state.records.items() if n_rows(table) and table["named"].any()}
     audit = pd.DataFrame(list(state.audit), columns=list(AUDIT_COLUMNS))
     return Release(records=records, record_truth=truth, aggregates=dict(state.aggregates), identified=identified,
                    readable={party: list(kinds) for party, kinds in state.readable.items()}, units=state.units,
-                   time_bin_minutes=state.time_bin_minutes, horizon_minutes=horizon_minutes, audit=audit)
+                   time_bin_minutes=state.time_bin_minutes, horizon_minutes=horizon_minutes, audit=audit,
+                   pseudonym_codes=codes)
 
 
 def apply_controls(world: World, log: ObservationLog, config: ScenarioConfig) -> Release:

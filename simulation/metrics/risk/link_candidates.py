@@ -10,6 +10,8 @@ prunes: never a full cross product.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -65,13 +67,31 @@ def near_units(centroid: np.ndarray, unit_width: float) -> tuple[np.ndarray, np.
     return _NEAR_CACHE[key]
 
 
+@dataclass(frozen=True)
+class _Appearances:
+    """The new traces ordered by (epoch step, first unit, first time), to find each group's earliest quickly."""
+
+    order: np.ndarray
+    key: np.ndarray
+    group_end: np.ndarray
+    first_time: np.ndarray
+    n_units: int
+    span: int
+
+    def earliest(self, group: np.ndarray, since: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return, per query, the first sorted position at or after ``since`` in ``group``, and the group's end."""
+        return np.searchsorted(self.key, group * self.span + since), self.group_end[group]
+
+
 def candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
                     bin_minutes: int) -> pd.DataFrame:
     """Return the gated (old, new, cost) candidates of every rotation at once (new is in the next epoch).
 
     For each old pseudonym and each unit near its last one, the CANDIDATES_PER_TRACE earliest appearances there
-    (from one bin before the disappearance on) are examined in a dense (old, unit, candidate) block; the
-    CANDIDATES_PER_TRACE cheapest of the block's row are kept (ties: nearer unit in id order, then earlier).
+    (from one bin before the disappearance on) are examined; the CANDIDATES_PER_TRACE cheapest are kept (ties:
+    the unit with the smaller id, then the earlier appearance). An old pseudonym whose own last unit already
+    offers that many candidates, each cheaper than any other nearby unit could (cost >= 1 + its distance), keeps
+    those without examining the others; the rest are examined in dense (old, unit, candidate) blocks.
 
     Args:
         ends: Per trace: epoch, first_time, last_time, first_unit, last_unit (``Traces.ends``).
@@ -90,44 +110,76 @@ def candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
     step = np.searchsorted(epochs, epoch).astype(np.int64)
     first_time = ends["first_time"].to_numpy(np.int64) + bin_minutes
     last_time = ends["last_time"].to_numpy(np.int64) + bin_minutes
-    first_unit = ends["first_unit"].to_numpy(np.int64)
     last_unit = ends["last_unit"].to_numpy(np.int64)
     span = int(max(first_time.max(), last_time.max())) + 1
     n_units = len(centroid)
-    new_group = step * n_units + first_unit
-    new_order = np.argsort(new_group * span + first_time, kind="stable")
-    new_key = (new_group * span + first_time)[new_order]
-    group_end = np.cumsum(np.bincount(new_group, minlength=(len(epochs) + 1) * n_units))
+    new_group = step * n_units + ends["first_unit"].to_numpy(np.int64)
+    new_key = new_group * span + first_time
+    order = np.argsort(new_key, kind="stable")
+    appear = _Appearances(order, new_key[order], np.cumsum(np.bincount(new_group, minlength=(len(epochs) + 1) *
+                                                                       n_units)), first_time, n_units, span)
     near, distance = near_units(centroid, unit_width)
-    width = near.shape[1] * CANDIDATES_PER_TRACE
-    rows = max(CELLS_PER_CHUNK // width, 1)
-    parts = []
-    for start in range(0, len(ends), rows):
-        old = np.arange(start, min(start + rows, len(ends)))
-        parts.append(_chunk(old, near[last_unit[old]], distance[last_unit[old]], step, last_time, first_time,
-                            new_order, new_key, group_end, n_units, span, bin_minutes))
-    found = [part for part in parts if part[0].size]
-    if not found:
-        return empty
-    return pd.DataFrame({"old": np.concatenate([p[0] for p in found]), "new": np.concatenate([p[1] for p in found]),
-                         "cost": np.concatenate([p[2] for p in found])})
+    next_group = (step + 1) * n_units
+    since = np.maximum(last_time - bin_minutes, 0)
+    own = _own_unit(next_group + last_unit, since, last_time, appear, _other_unit_floor(near, distance)[last_unit])
+    parts = [own]
+    rest = np.flatnonzero(~own.settled)
+    rows = max(CELLS_PER_CHUNK // (near.shape[1] * CANDIDATES_PER_TRACE), 1)
+    for start in range(0, rest.size, rows):
+        old = rest[start:start + rows]
+        parts.append(_all_near_units(old, next_group[old][:, None] + np.maximum(near[last_unit[old]], 0),
+                                     near[last_unit[old]] >= 0, distance[last_unit[old]], since[old],
+                                     last_time[old], appear))
+    return _in_old_order(parts, len(ends))
 
 
-def _chunk(old: np.ndarray, near: np.ndarray, distance: np.ndarray, step: np.ndarray, last_time: np.ndarray,
-           first_time: np.ndarray, new_order: np.ndarray, new_key: np.ndarray, group_end: np.ndarray,
-           n_units: int, span: int, bin_minutes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the kept (old, new, cost) candidates of one block of old traces."""
-    n_old, n_near = near.shape
-    group = (step[old, None] + 1) * n_units + np.maximum(near, 0)
-    since = np.maximum(last_time[old] - bin_minutes, 0)
-    low = np.searchsorted(new_key, group * span + since[:, None])
-    position = low[:, :, None] + np.arange(CANDIDATES_PER_TRACE)
-    ok = (near >= 0)[:, :, None] & (position < group_end[group][:, :, None])
-    new = new_order[np.where(ok, np.minimum(position, len(new_order) - 1), 0)]
-    gap = first_time[new] - last_time[old][:, None, None]
-    ok &= gap <= MAX_GAP_MINUTES
-    cost = 1.0 + distance[:, :, None] + GAP_COST_PER_MINUTE * np.maximum(gap, 0)
+@dataclass(frozen=True)
+class _Kept:
+    """Candidates kept for some old traces (each old trace's candidates together, cheapest first)."""
+
+    old: np.ndarray
+    new: np.ndarray
+    cost: np.ndarray
+    settled: np.ndarray | None = None
+
+
+def _other_unit_floor(near: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    """Return, per unit, the least cost step a candidate in another nearby unit can have (1 + distance)."""
+    other = np.where((near >= 0) & (near != np.arange(len(near))[:, None]), distance, np.inf)
+    floor = np.floor((1.0 + other.min(axis=1, initial=np.inf)) * 1000)
+    return np.where(np.isfinite(floor), floor, COST_STEPS).astype(np.int64)
+
+
+def _cells(position: np.ndarray, ok: np.ndarray, last_time: np.ndarray, distance: np.ndarray | float,
+           appear: _Appearances) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return the new trace, validity, cost and cost step of every examined (old, unit, rank) cell."""
+    new = appear.order[np.where(ok, np.minimum(position, len(appear.order) - 1), 0)]
+    gap = appear.first_time[new] - last_time.reshape(last_time.shape + (1,) * (new.ndim - 1))
+    ok = ok & (gap <= MAX_GAP_MINUTES)
+    cost = 1.0 + distance + GAP_COST_PER_MINUTE * np.maximum(gap, 0)
     steps = np.where(ok, np.minimum(cost * 1000, COST_STEPS - 1).astype(np.int64), COST_STEPS)
+    return new, ok, cost, steps
+
+
+def _own_unit(group: np.ndarray, since: np.ndarray, last_time: np.ndarray, appear: _Appearances,
+              floor: np.ndarray) -> _Kept:
+    """Examine every old trace's own last unit; settle those it fills with candidates no other unit can beat."""
+    low, end = appear.earliest(group, since)
+    position = low[:, None] + np.arange(CANDIDATES_PER_TRACE)
+    new, ok, cost, steps = _cells(position, position < end[:, None], last_time, 0.0, appear)
+    settled = ok.all(axis=1) & (steps.max(axis=1) < floor)
+    old = np.flatnonzero(settled)
+    return _Kept(np.repeat(old, CANDIDATES_PER_TRACE), new[settled].ravel(), cost[settled].ravel(), settled)
+
+
+def _all_near_units(old: np.ndarray, group: np.ndarray, real: np.ndarray, distance: np.ndarray,
+                    since: np.ndarray, last_time: np.ndarray, appear: _Appearances) -> _Kept:
+    """Examine every unit near each old trace's last one; keep each old trace's cheapest candidates."""
+    n_old, n_near = group.shape
+    low, end = appear.earliest(group, since[:, None])
+    position = low[:, :, None] + np.arange(CANDIDATES_PER_TRACE)
+    new, _, cost, steps = _cells(position, real[:, :, None] & (position < end[:, :, None]), last_time,
+                                 distance[:, :, None], appear)
     width = n_near * CANDIDATES_PER_TRACE
     key = steps.reshape(n_old, width) * width + np.arange(width)
     if width > CANDIDATES_PER_TRACE:
@@ -135,4 +187,27 @@ def _chunk(old: np.ndarray, near: np.ndarray, distance: np.ndarray, step: np.nda
     key.sort(axis=1)
     row, rank = np.nonzero(key < COST_STEPS * width)
     column = key[row, rank] % width
-    return old[row], new.reshape(n_old, width)[row, column], cost.reshape(n_old, width)[row, column]
+    return _Kept(old[row], new.reshape(n_old, width)[row, column], cost.reshape(n_old, width)[row, column])
+
+
+def _in_old_order(parts: list[_Kept], n_traces: int) -> pd.DataFrame:
+    """Return the kept candidates of every part as one table, ordered by old trace (each old's order kept)."""
+    old = np.concatenate([part.old for part in parts])
+    count = np.bincount(old, minlength=n_traces)
+    start = np.cumsum(count) - count
+    target = np.empty(old.size, dtype=np.int64)
+    offset = 0
+    for part in parts:
+        # the candidates of one old trace are consecutive within its part, in their order
+        target[offset:offset + part.old.size] = start[part.old] + rank_in_runs(part.old)
+        offset += part.old.size
+    table = {"old": old, "new": np.concatenate([part.new for part in parts]),
+             "cost": np.concatenate([part.cost for part in parts])}
+    return pd.DataFrame({name: _placed(values, target) for name, values in table.items()})
+
+
+def _placed(values: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Return ``values`` moved to the positions ``target``."""
+    out = np.empty_like(values)
+    out[target] = values
+    return out

@@ -121,12 +121,18 @@ def majority(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
     return out
 
 
-def trace_codes(pseudonym: np.ndarray, epoch: np.ndarray) -> np.ndarray:
-    """Return a dense code per row for its (pseudonym, epoch) pair, numbered in (pseudonym, epoch) order.
+def trace_codes(pseudonym: np.ndarray, epoch: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
+    """Return a dense code per row for its (pseudonym, epoch) pair.
 
-    Hash-based (``pandas.factorize``) rather than a sort of the rows; a second factorize is needed only when one
-    pseudonym occurs in several epochs (raw tokens, or an astronomically rare hash collision).
+    With the release's ``pseudonym_codes`` (already one code per pair) the codes are only made contiguous, in
+    their order. Otherwise the pairs are numbered in (pseudonym, epoch) order, hash-based (``pandas.factorize``)
+    rather than by sorting the rows; a second factorize is needed only when one pseudonym occurs in several
+    epochs (raw identifiers, or an astronomically rare hash collision).
     """
+    if codes is not None:
+        present = np.zeros(int(codes.max()) + 1 if codes.size else 0, dtype=np.int64)
+        present[codes] = 1
+        return (np.cumsum(present) - 1)[codes]
     code, labels = pd.factorize(pseudonym, sort=True)
     code = code.astype(np.int64)
     if code.size == 0:
@@ -147,7 +153,8 @@ def _build(release: Release, kind: str) -> Traces:
     keep = pseudonym != -1
     epoch = frame["epoch"].to_numpy(np.int64)[keep]
     pseudonym = pseudonym[keep]
-    trace = trace_codes(pseudonym, epoch)
+    codes = release.pseudonym_codes.get(kind)
+    trace = trace_codes(pseudonym, epoch, None if codes is None else np.asarray(codes, dtype=np.int64)[keep])
     n_traces = int(trace.max()) + 1 if trace.size else 0
     trace_epoch = np.zeros(n_traces, dtype=np.int64)
     trace_epoch[trace] = epoch

@@ -102,7 +102,7 @@ def tracked_hours(traces: Traces, chain: np.ndarray, n_residents: int) -> np.nda
 def chain_hours(traces: Traces, chain: np.ndarray) -> np.ndarray:
     """Return the hours from the first record of every chain to the end of its last record's time bin."""
     ends = traces.ends
-    roots = np.unique(chain)
+    roots = np.flatnonzero(chain == np.arange(chain.size))
     first = np.full(traces.n_traces, np.iinfo(np.int64).max, dtype=np.int64)
     last = np.full(traces.n_traces, np.iinfo(np.int64).min, dtype=np.int64)
     np.minimum.at(first, chain, ends["first_time"].to_numpy(np.int64))
