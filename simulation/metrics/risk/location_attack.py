@@ -166,18 +166,22 @@ def draw_known_points(trace: np.ndarray, point: np.ndarray, sampled: np.ndarray,
         int64 array (len(sampled), p) of point codes, NO_POINT as padding, aligned with ``sampled``.
     """
     priority = rng.integers(0, 2**31, size=len(trace), dtype=np.int64)
-    chosen = np.zeros(int(trace.max()) + 1 if trace.size else 0, dtype=bool)
-    chosen[sampled] = True
-    rows = np.flatnonzero(chosen[trace])
-    order = rows[np.argsort(trace[rows] * 2**31 + priority[rows], kind="stable")]
-    sorted_trace = trace[order]
-    first = np.searchsorted(sorted_trace, sorted_trace, side="left")
-    rank = np.arange(len(order)) - first
-    keep = rank < p
-    slot = np.full(int(trace.max()) + 1 if trace.size else 0, -1, dtype=np.int64)
+    n_traces = int(trace.max()) + 1 if trace.size else 0
+    slot = np.full(n_traces, -1, dtype=np.int64)
     slot[sampled] = np.arange(len(sampled))
+    rows = np.flatnonzero(slot[trace] >= 0)
+    owner = trace[rows]
+    # (priority, row) keys are distinct; a trace's r-th pick is its least key not yet picked (p min-scatters)
+    key = (priority[rows] << 32) | rows
     known = np.full((len(sampled), p), NO_POINT, dtype=np.int64)
-    known[slot[sorted_trace[keep]], rank[keep]] = point[order[keep]]
+    for rank in range(p):
+        least = np.full(n_traces, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(least, owner, key)
+        picked = least[owner] == key
+        known[slot[owner[picked]], rank] = point[rows[picked]]
+        key = np.where(picked, np.iinfo(np.int64).max, key)
+        if not (key < np.iinfo(np.int64).max).any():
+            break
     return known
 
 

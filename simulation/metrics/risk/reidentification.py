@@ -53,28 +53,66 @@ def top_locations(traces: Traces, start_weekday: int) -> tuple[np.ndarray, np.nd
 
 def _home_work_attack(traces: Traces, targets: np.ndarray, home_unit: np.ndarray, work_unit: np.ndarray,
                       start_weekday: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return, per target, the trace re-identified (-1 if none) and the anonymity set size (0 if no match)."""
+    """Return, per target, the trace re-identified (-1 if none) and the anonymity set size (0 if no match).
+
+    Traces are grouped by (inferred home, inferred work, epoch), or by (home, epoch) for targets without a
+    workplace; a target's candidates in an epoch are the group of its own pair. When several epochs single out
+    the right trace, the earliest epoch's is reported.
+    """
     home, work = top_locations(traces, start_weekday)
-    table = pd.DataFrame({"trace": np.arange(traces.n_traces), "epoch": traces.trace_epoch, "home": home,
-                          "work": work})
-    table = table[table["home"] >= 0]
-    pair = table[table["work"] >= 0].groupby(["epoch", "home", "work"])["trace"].agg(["size", "first"])
-    alone = table.groupby(["epoch", "home"])["trace"].agg(["size", "first"])
-    known = pd.DataFrame({"target": np.arange(len(targets)), "home": home_unit, "work": work_unit})
-    with_work = known[known["work"] >= 0].merge(pair.reset_index(), on=["home", "work"])
-    without = known[known["work"] < 0].drop(columns="work").merge(alone.reset_index(), on="home")
-    hits = pd.concat([with_work, without], ignore_index=True)
+    n_units = int(max(home.max(initial=-1), work.max(initial=-1), home_unit.max(initial=-1),
+                      work_unit.max(initial=-1))) + 1
+    epoch = np.unique(traces.trace_epoch, return_inverse=True)[1].astype(np.int64)
     found = np.full(len(targets), -1, dtype=np.int64)
     anonymity = np.zeros(len(targets), dtype=np.int64)
-    if hits.empty:
-        return found, anonymity, home
-    smallest = hits.groupby("target")["size"].min()
-    anonymity[smallest.index.to_numpy()] = smallest.to_numpy()
-    single = hits[(hits["size"] == 1)]
-    correct = single[traces.trace_owner[single["first"].to_numpy()] == targets[single["target"].to_numpy()]]
-    correct = correct.drop_duplicates("target")
-    found[correct["target"].to_numpy()] = correct["first"].to_numpy()
+    with_work = work_unit >= 0
+    for wanted, trace_place, target_place in (
+            (with_work, np.where((home >= 0) & (work >= 0), home * n_units + work, -1),
+             home_unit * n_units + work_unit),
+            (~with_work, home, home_unit)):
+        target, size, first = _same_place_groups(trace_place, epoch, np.flatnonzero(wanted),
+                                                 target_place[wanted])
+        if target.size == 0:
+            continue
+        smallest = np.full(len(targets), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(smallest, target, size)
+        hit = smallest < np.iinfo(np.int64).max
+        anonymity[hit] = smallest[hit]
+        right = (size == 1) & (traces.trace_owner[first] == targets[target])
+        # hits are ordered by target then epoch: the first right hit of each target is its earliest
+        target, first = target[right], first[right]
+        earliest = np.concatenate([[True], target[1:] != target[:-1]]) if target.size else target.astype(bool)
+        found[target[earliest]] = first[earliest]
     return found, anonymity, home
+
+
+def _same_place_groups(trace_place: np.ndarray, epoch: np.ndarray, target: np.ndarray,
+                       target_place: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the (target, group size, group's first trace) of every epoch's group at each target's place.
+
+    Args:
+        trace_place: Place code of every trace (-1: none inferred).
+        epoch: Dense epoch index of every trace.
+        target: Target indices, ascending.
+        target_place: Place code of each target.
+
+    Returns:
+        One row per (target, epoch with traces at the target's place), ordered by target then epoch.
+    """
+    traced = np.flatnonzero(trace_place >= 0)
+    n_epochs = int(epoch.max()) + 1 if epoch.size else 1
+    key = trace_place[traced] * n_epochs + epoch[traced]
+    order = np.argsort(key, kind="stable")
+    key, traced = key[order], traced[order]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if key.size else key
+    sizes = np.diff(np.concatenate([starts, [key.size]]))
+    group_place, group_first = key[starts] // n_epochs, traced[starts]
+    low = np.searchsorted(group_place, target_place, side="left")
+    high = np.searchsorted(group_place, target_place, side="right")
+    count = high - low
+    owner = np.repeat(np.arange(target.size), count)
+    group = np.repeat(low, count) + (np.arange(owner.size) - np.repeat(np.cumsum(count) - count, count))
+    return target[owner], sizes[group], group_first[group]
 
 
 def _known_points_attack(traces: Traces, targets: np.ndarray, p: int,

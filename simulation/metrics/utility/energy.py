@@ -18,6 +18,7 @@ from simulation.metrics.utility.common import (
     log_columns,
     n_hours,
     released_parts,
+    remembered_truth,
     spread_to_hours,
     sum_cells,
 )
@@ -117,7 +118,8 @@ def utility_energy(ctx: AssessmentContext) -> MetricResult:
     """
     city = ctx.world.city
     estimate, source = estimate_energy(ctx.release, city, ctx.log.sensors, ctx.config)
-    truth = energy_truth(ctx.log, city, estimate.shape[1])
+    truth = remembered_truth(ctx.log, ("energy_truth", estimate.shape[1]),
+                             lambda: energy_truth(ctx.log, city, estimate.shape[1]))
     metered = covered_zones(device_table(ctx.log.sensors, ctx.config), ("smart_meter",), city.n_zones)
     homes = ctx.world.residents["home_zone"].to_numpy(np.int64)
     coverage = float(metered[homes].mean()) if len(homes) else 0.0

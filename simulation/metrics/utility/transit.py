@@ -7,7 +7,7 @@ import pandas as pd
 
 from simulation.codes import MODE_TRANSIT
 from simulation.metrics.base import AssessmentContext, MetricResult
-from simulation.metrics.utility.common import UnitIndex, covered_zones, released_dataset
+from simulation.metrics.utility.common import UnitIndex, covered_zones, released_dataset, remembered_truth
 from simulation.release import Release
 from simulation.world import World
 
@@ -135,7 +135,8 @@ def utility_transit(ctx: AssessmentContext) -> MetricResult:
     Source: OD-matrix similarity and flow mass retained, Kapp et al. (2022).
     """
     estimate, stations, source = estimate_transit(ctx.release, ctx.log.sensors, ctx.world.city.n_zones)
-    truth, trips = transit_truth(ctx.world, stations)
+    truth, trips = remembered_truth(ctx.world, ("transit_truth", stations.tobytes()),
+                                    lambda: transit_truth(ctx.world, stations))
     coverage = float(truth.sum() / trips) if trips else 0.0
     acc = 0.0
     if truth.sum() > 0 and estimate.sum() > 0:
