@@ -23,6 +23,7 @@ from simulation.metrics.risk.linkage import linked_traces
 from simulation.metrics.risk.point_index import sorted_unique
 from simulation.metrics.risk.reidentification import reidentified_traces
 from simulation.metrics.risk.traces import readable_traces
+from simulation.metrics.truths import remembered_truth
 
 
 def sensitive_visits(ctx: AssessmentContext) -> np.ndarray:
@@ -42,7 +43,9 @@ def sensitive_visits(ctx: AssessmentContext) -> np.ndarray:
 def risk_sensitive_inference(ctx: AssessmentContext) -> MetricResult:
     """Return the share of residents with a sensitive visit whose released record there is attributable."""
     release = ctx.release
-    visits = sensitive_visits(ctx)
+    visits = remembered_truth(ctx.world, ("sensitive_visits", np.asarray(release.units).tobytes(),
+                                          release.time_bin_minutes, release.horizon_minutes),
+                              lambda: sensitive_visits(ctx))
     n_units = int(np.asarray(release.units).max()) + 1
     n_bins = release.horizon_minutes // release.time_bin_minutes + 1
     visitors = np.unique(visits // (n_units * n_bins))
@@ -62,7 +65,8 @@ def risk_sensitive_inference(ctx: AssessmentContext) -> MetricResult:
         keep = attributable[traces.trace] & (traces.resident >= 0)
         keys = (traces.resident[keep] * n_units + traces.unit[keep]) * n_bins + traces.time[keep] // \
             traces.time_bin_minutes
-        hit = np.isin(keys, visits)
+        where = np.minimum(np.searchsorted(visits, keys), max(visits.size - 1, 0))
+        hit = visits[where] == keys  # visits are sorted and distinct
         exposed = np.unique(traces.resident[keep][hit])
         exposed_any = np.union1d(exposed_any, exposed)
         rows.append({"dataset": kind, "visitors": int(visitors.size), "exposed": int(exposed.size),

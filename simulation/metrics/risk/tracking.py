@@ -84,18 +84,40 @@ def link_chains(traces: Traces, centroid: np.ndarray, unit_width: float,
     return _roots(previous), rotations
 
 
+BITMAP_CELLS = 16_000_000
+"""Largest (chain, hour) bitmap used to count distinct hours; beyond it the keys are sorted instead."""
+
+
 def tracked_hours(traces: Traces, chain: np.ndarray, n_residents: int) -> np.ndarray:
-    """Return, per resident, the hours in which their best chain holds a record truly theirs."""
+    """Return, per resident, the hours in which their best chain holds a record truly theirs.
+
+    A (chain, resident) pair's hours are counted distinct: with a (chain, hour) bitmap when every chain holds
+    one resident's records only (the usual case) and the bitmap is small, else by sorting the keys.
+    """
     owned = traces.resident >= 0
     hours = int(traces.time.max()) // 60 + 1 if traces.time.size else 1
     resident = traces.resident[owned]
-    key = sorted_unique((chain[traces.trace[owned]] * n_residents + resident) * hours + traces.time[owned] // 60)
-    pair = key // hours  # sorted, so each (chain, resident) pair is one run
+    row_chain = chain[traces.trace[owned]]
+    hour = traces.time[owned] // 60
     best = np.zeros(n_residents, dtype=np.int64)
-    if pair.size:
-        starts = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
-        counts = np.diff(np.concatenate([starts, [pair.size]]))
-        np.maximum.at(best, pair[starts] % n_residents, counts)
+    if not resident.size:
+        return best
+    low = np.full(traces.n_traces, np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(traces.n_traces, -1, dtype=np.int64)
+    np.minimum.at(low, row_chain, resident)
+    np.maximum.at(high, row_chain, resident)
+    if np.array_equal(low[row_chain], high[row_chain]) and traces.n_traces * hours <= BITMAP_CELLS:
+        seen = np.zeros(traces.n_traces * hours, dtype=bool)
+        seen[row_chain * hours + hour] = True
+        counts = seen.reshape(traces.n_traces, hours).sum(axis=1)
+        held = high >= 0
+        np.maximum.at(best, high[held], counts[held])
+        return best
+    key = sorted_unique((row_chain * n_residents + resident) * hours + hour)
+    pair = key // hours  # sorted, so each (chain, resident) pair is one run
+    starts = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
+    counts = np.diff(np.concatenate([starts, [pair.size]]))
+    np.maximum.at(best, pair[starts] % n_residents, counts)
     return best
 
 

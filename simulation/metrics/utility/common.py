@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.codes import HOME, MODE_CAR
+from simulation.metrics.truths import clear_remembered_truths
 from simulation.observations import ObservationLog
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
@@ -327,30 +327,10 @@ def truth_grid(world: World, who: TruthGrid) -> np.ndarray:
     return grids[who]
 
 
-_TRUTHS: weakref.WeakKeyDictionary[object, dict[tuple, object]] = weakref.WeakKeyDictionary()
-
-
-def remembered_truth[T](owner: World | ObservationLog, key: tuple, make: Callable[[], T]) -> T:
-    """Return ``make()``, computed once per (stage output, key) and kept while that output lives.
-
-    For truths that depend only on the world or the raw log (not on the controls), which stage 4 would otherwise
-    recompute whenever a control moves. Callers must not modify the result.
-
-    Args:
-        owner: The world or observation log the truth is computed from (held by a weak reference).
-        key: What distinguishes this truth from others of the same owner (a name and its parameters).
-        make: Computes the truth.
-    """
-    truths = _TRUTHS.setdefault(owner, {})
-    if key not in truths:
-        truths[key] = make()
-    return truths[key]  # type: ignore[return-value]
-
-
 def clear_truth_grids() -> None:
     """Forget every cached truth (benchmarks use it to time a first assessment)."""
     _TRUTH_GRIDS.clear()
-    _TRUTHS.clear()
+    clear_remembered_truths()
 
 
 def occupancy_truth(world: World, mask: np.ndarray | None = None) -> np.ndarray:

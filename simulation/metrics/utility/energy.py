@@ -7,6 +7,7 @@ import pandas as pd
 
 from simulation.city import City
 from simulation.metrics.base import AssessmentContext, MetricResult
+from simulation.metrics.truths import remembered_truth
 from simulation.metrics.utility.common import (
     ReleasedCells,
     UnitIndex,
@@ -18,7 +19,6 @@ from simulation.metrics.utility.common import (
     log_columns,
     n_hours,
     released_parts,
-    remembered_truth,
     spread_to_hours,
     sum_cells,
 )
