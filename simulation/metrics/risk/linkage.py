@@ -30,10 +30,23 @@ MIN_SHARED_POINTS = 2
 """Co-occurrences a pair of traces needs to be a candidate link."""
 
 
-def _distinct(traces: Traces) -> pd.DataFrame:
-    """Return the distinct (trace, point) pairs with the number of traces at each point."""
-    trace, point = traces.distinct
-    return pd.DataFrame({"trace": trace, "point": point, "crowd": traces.index.sizes[point]})
+def shared_points(a: Traces, b: Traces) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return every (trace of a, trace of b) pair at a point both hold, with that point's weight.
+
+    Walks the two point indexes together: at each point held in both datasets, every trace of a there meets
+    every trace of b there; the weight is log(T_A T_B / (n_A(x) n_B(x))).
+    """
+    index_a, index_b = a.index, b.index
+    n_points = min(index_a.n_points, index_b.n_points)
+    common = np.flatnonzero((index_a.sizes[:n_points] > 0) & (index_b.sizes[:n_points] > 0))
+    size_a, size_b = index_a.sizes[common], index_b.sizes[common]
+    meetings = size_a * size_b
+    at = np.repeat(np.arange(common.size), meetings)
+    rank = np.arange(at.size) - np.repeat(np.cumsum(meetings) - meetings, meetings)
+    trace_a = index_a.posting[index_a.offsets[common][at] + rank // size_b[at]]
+    trace_b = index_b.posting[index_b.offsets[common][at] + rank % size_b[at]]
+    weight = np.log(a.n_traces * b.n_traces / meetings.astype(float))[at]
+    return trace_a, trace_b, weight
 
 
 def co_occurrence_links(a: Traces, b: Traces) -> tuple[np.ndarray, np.ndarray]:
@@ -41,17 +54,16 @@ def co_occurrence_links(a: Traces, b: Traces) -> tuple[np.ndarray, np.ndarray]:
 
     Reads only released fields (units, times, pseudonyms), never the truth.
     """
-    left, right = _distinct(a), _distinct(b)
-    pairs = left.merge(right, on="point", suffixes=("_a", "_b"))
-    if pairs.empty:
+    trace_a, trace_b, weight = shared_points(a, b)
+    if trace_a.size == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    pairs["w"] = np.log(a.n_traces * b.n_traces / (pairs["crowd_a"] * pairs["crowd_b"]).to_numpy(float))
-    score = pairs.groupby(["trace_a", "trace_b"])["w"].agg(["sum", "size"]).reset_index()
-    score = score[(score["size"] >= MIN_SHARED_POINTS) & (score["sum"] > 0)]
-    if score.empty:
+    pair, pairs = pd.factorize(trace_a * b.n_traces + trace_b, sort=True)
+    total = np.bincount(pair, weights=weight, minlength=len(pairs))
+    shared = np.bincount(pair, minlength=len(pairs))
+    keep = (shared >= MIN_SHARED_POINTS) & (total > 0)
+    if not keep.any():
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    weight = score["sum"].to_numpy(float)
-    trace_a, trace_b = score["trace_a"].to_numpy(), score["trace_b"].to_numpy()
+    trace_a, trace_b, weight = pairs[keep] // b.n_traces, pairs[keep] % b.n_traces, total[keep]
     # one device per trace of a within a key epoch, but one person may hold a trace in every epoch
     per_epoch_b = a.trace_epoch[trace_a] * b.n_traces + trace_b
     left, right = best_matching(trace_a, per_epoch_b, weight)
