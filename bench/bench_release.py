@@ -3,9 +3,9 @@
 Run: ``/work/venv/bin/python bench/bench_release.py``. Builds the world and the observation log as
 ``bench_sensors.py`` does (``simulation.model.build_world`` when it exists, else the commuter-world stand-in), then
 times apply_controls under light controls (the defaults: daily city-wide keys) and heavy controls (hourly per-sensor
-keys, DP on, k = 5, 2 x 2 blocks, opt-outs, short retention). "cold" clears the memo of keyed hashes first (a new
-log or key setting); "warm" is a rerun after another control moved (the dashboard's case). Medians of several runs,
-wall and process CPU time (CPU time is steadier on a shared machine), plus the time of each control.
+keys, DP on, k = 5, 2 x 2 blocks, opt-outs, short retention). Nothing is memoised between runs (every run hashes
+its pseudonyms again). Medians of several runs, wall and process CPU time (CPU time is steadier on a shared
+machine), plus the time of each control.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from simulation.controls.pipeline import (  # noqa: E402
     make_context,
     to_release,
 )
-from simulation.controls.pseudonymisation import clear_hash_memo  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402
 from simulation.sensors import observe  # noqa: E402
 
@@ -39,13 +38,11 @@ HEAVY = {"pseudonymisation": {"rotation": "hourly", "scope": "per_sensor"},
 REPEATS = 5
 
 
-def timed(world, log, config, cold: bool) -> tuple[float, float]:
+def timed(world, log, config) -> tuple[float, float]:
     """Return the median wall and CPU seconds of apply_controls."""
     apply_controls(world, log, config)
     walls, cpus = [], []
     for _ in range(REPEATS):
-        if cold:
-            clear_hash_memo()
         wall, cpu = time.perf_counter(), time.process_time()
         apply_controls(world, log, config)
         walls.append(time.perf_counter() - wall)
@@ -54,7 +51,7 @@ def timed(world, log, config, cold: bool) -> tuple[float, float]:
 
 
 def per_control(world, log, config) -> str:
-    """Return the CPU milliseconds of each control in one warm run."""
+    """Return the CPU milliseconds of each control in one run."""
     context = make_context(world, log, config)
     start = time.process_time()
     state = ReleaseState(records=initial_records(log), units=world.city.zones.index.to_numpy(),
@@ -83,11 +80,9 @@ def main() -> None:
           + ", ".join(f"{k} {v:,}" for k, v in log.detections_per_kind().items()) + ")")
     for label, controls in (("light (defaults)", {}), ("heavy", HEAVY)):
         config = base.model_copy(update={"controls": base.controls.model_validate(controls)})
-        for cold in (True, False):
-            wall, cpu = timed(world, log, config, cold)
-            print(f"apply_controls {label}, {'cold' if cold else 'warm'}: median wall {wall:.3f} s, "
-                  f"CPU {cpu:.3f} s ({REPEATS} runs)")
-        print(f"  per control, CPU ms (warm): {per_control(world, log, config)}")
+        wall, cpu = timed(world, log, config)
+        print(f"apply_controls {label}: median wall {wall:.3f} s, CPU {cpu:.3f} s ({REPEATS} runs)")
+        print(f"  per control, CPU ms: {per_control(world, log, config)}")
 
 
 if __name__ == "__main__":

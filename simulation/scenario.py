@@ -198,7 +198,7 @@ class OptOutControl(StrictModel):
 
 
 class PseudonymisationControl(StrictModel):
-    """At capture: identifiers replaced by a keyed hash (BLAKE2) whose key changes every rotation period."""
+    """At capture: identifiers replaced by a keyed hash (SipHash-2-4) whose key changes every rotation period."""
 
     enabled: bool = Field(True, title="Pseudonymise identifiers")
     rotation: Literal["never", "daily", "hourly"] = Field(

@@ -4,7 +4,7 @@
 |---|---|---|---|
 | 1 | opt_out | capture | opted-out phones never seen; opted-out cards unnamed; opted-out meters daily |
 | 2 | edge_aggregation | capture | listed kinds send counts per device and slot; no record exists |
-| 3 | pseudonymisation | capture | identifiers -> keyed BLAKE2; key rotates never/daily/hourly; city or sensor scope |
+| 3 | pseudonymisation | capture | identifiers -> keyed SipHash; key rotates never/daily/hourly; city or sensor scope |
 | 4 | face_recognition | capture | faces >= threshold are alerts and keep the template; others deleted at once |
 | - | (snapshot) | capture | records as captured kept aside: the source of the aggregates |
 | 5 | retention | storage | records older than the dataset's retention at the horizon's end deleted |

@@ -1,9 +1,10 @@
-"""Pseudonymisation (at capture): every identifier replaced by a keyed BLAKE2 hash, the key rotating by epoch.
+"""Pseudonymisation (at capture): every identifier replaced by a keyed hash (SipHash-2-4), the key rotating by epoch.
 
-The pseudonym of a token is the first 8 bytes of ``BLAKE2b(token as 8 little-endian bytes, key=K)``, read as a
-little-endian integer with the sign bit cleared (so it is a non-negative int64 and -1 keeps meaning "none"). The
-key ``K = BLAKE2b("pseudonym-key|<seed>|<epoch>|<scope>")`` (32 bytes) is derived from the scenario seed, the
-key epoch and the key scope:
+The pseudonym of a token is ``SipHash-2-4(token as 8 little-endian bytes, key=K)`` read as a little-endian
+integer with the sign bit cleared (so it is a non-negative int64 and -1 keeps meaning "none"). SipHash is a
+pseudorandom function made for keyed hashing of short inputs (:mod:`simulation.controls.siphash`). The 16-byte key
+``K = BLAKE2b("pseudonym-key|<seed>|<epoch>|<scope>")`` is derived from the scenario seed, the key epoch and the
+key scope:
 
 - epoch: 0 for ``rotation="never"``, the day index for ``"daily"``, the hour index for ``"hourly"`` (counted
   from the start of the horizon); written to the ``epoch`` column.
@@ -16,12 +17,11 @@ uses it, exactly as an outside party never holds the operator's key. The same to
 always gets the same pseudonym; in two epochs or scopes, unrelated ones.
 Without the key nobody can invert or recompute it (unlike an unkeyed hash of a MAC, which can be reversed by
 enumeration). Python's ``hash()`` is never used: it is salted per process. Only the distinct (epoch, scope, token)
-triples are hashed (about a microsecond each), and only for the records that are finally released: until then
+triples are hashed (all at once, about 0.1 us each), and only for the records that are finally released: until then
 each record carries the dense code of its pseudonym (``token`` and ``person`` columns, with the triples in
 ``ReleaseState.pending``), which is all that aggregation, bounding and the other controls need; the pipeline turns
-the codes of the released rows into their BLAKE2 values at the end. A record's pseudonym is the same as if it had
-been hashed at capture, and no control after this one reads a raw token. The hashes of the last few inputs are
-memoised so that moving another control does not hash again.
+the codes of the released rows into their keyed hashes at the end. A record's pseudonym is the same as if it had
+been hashed at capture, and no control after this one reads a raw token.
 
 With pseudonymisation disabled, tokens are released raw and the epoch is 0. Plates released raw name their keeper
 (``named``); registered cards released raw name their holder. A pseudonymised plate or card names nobody.
@@ -30,14 +30,13 @@ With pseudonymisation disabled, tokens are released raw and the epoch is 0. Plat
 from __future__ import annotations
 
 import hashlib
-import struct
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows
+from simulation.controls.siphash import siphash24
 
 EPOCH_MINUTES: dict[str, int | None] = {"never": None, "daily": 1440, "hourly": 60}
 """Length of a key epoch for each rotation setting (None: one epoch for the whole horizon)."""
@@ -54,16 +53,16 @@ def epoch_of(time: np.ndarray, rotation: str) -> np.ndarray:
 
 
 def derive_key(seed: int, epoch: int, scope: str) -> bytes:
-    """Return the 32-byte BLAKE2 key of one (epoch, scope)."""
-    return hashlib.blake2b(f"pseudonym-key|{seed}|{epoch}|{scope}".encode(), digest_size=32).digest()
+    """Return the 16-byte SipHash key of one (epoch, scope)."""
+    return hashlib.blake2b(f"pseudonym-key|{seed}|{epoch}|{scope}".encode(), digest_size=16).digest()
 
 
 def keyed_hash(tokens: np.ndarray, key: bytes) -> np.ndarray:
-    """Return the keyed BLAKE2b pseudonyms (non-negative int64) of int64 tokens.
+    """Return the keyed pseudonyms (non-negative int64) of int64 tokens under one 16-byte key.
 
     Args:
         tokens: Token values (int64).
-        key: The BLAKE2 key.
+        key: The SipHash key.
 
     Returns:
         One pseudonym per token.
@@ -73,55 +72,26 @@ def keyed_hash(tokens: np.ndarray, key: bytes) -> np.ndarray:
 
 def _hash_groups(tokens: np.ndarray, starts: np.ndarray, keys: list[bytes]) -> np.ndarray:
     """Hash consecutive groups of tokens, group g (from ``starts[g]``) with ``keys[g]``."""
-    pack = struct.Struct("<q").pack
-    values = tokens.tolist()
-    bounds = [*starts.tolist(), len(values)]
-    digests: list[bytes] = []
-    append = digests.append
-    for group, key in enumerate(keys):
-        copy = hashlib.blake2b(key=key, digest_size=8).copy
-        for token in values[bounds[group]:bounds[group + 1]]:
-            hasher = copy()
-            hasher.update(pack(token))
-            append(hasher.digest())
-    return np.frombuffer(b"".join(digests), dtype="<i8").astype(np.int64, copy=False) & np.int64(0x7FFFFFFFFFFFFFFF)
-
-
-_MEMO: OrderedDict[tuple, np.ndarray] = OrderedDict()
-_MEMO_SIZE = 16
-
-
-def clear_hash_memo() -> None:
-    """Forget the memoised hashes (for benchmarks timing a cold release)."""
-    _MEMO.clear()
+    words = np.frombuffer(b"".join(keys), dtype="<u8").reshape(-1, 2).astype(np.uint64)
+    sizes = np.diff(np.r_[starts, len(tokens)])
+    k0, k1 = np.repeat(words[:, 0], sizes), np.repeat(words[:, 1], sizes)
+    hashed = siphash24(tokens.astype("<i8", copy=False).view("<u8").astype(np.uint64), k0, k1)
+    return hashed.view(np.int64) & np.int64(0x7FFFFFFFFFFFFFFF)
 
 
 def _hash_triples(epoch: np.ndarray, scope: np.ndarray, token: np.ndarray, seed: int, scope_names: list[str],
                   ) -> np.ndarray:
-    """Return the pseudonym of each distinct (epoch, scope, token) triple, sorted by (epoch, scope).
-
-    Results are memoised (a few entries, keyed by the seed and a digest of the triples), so moving another
-    control's slider does not hash again; the values are the same either way.
-    """
-    digest = hashlib.blake2b(epoch.tobytes() + scope.tobytes() + token.tobytes(), digest_size=16).digest()
-    memo_key = (seed, tuple(scope_names), digest)
-    if memo_key in _MEMO:
-        _MEMO.move_to_end(memo_key)
-        return _MEMO[memo_key]
+    """Return the pseudonym of each distinct (epoch, scope, token) triple, sorted by (epoch, scope)."""
     starts = np.flatnonzero(np.r_[True, (epoch[1:] != epoch[:-1]) | (scope[1:] != scope[:-1])])
     keys = [derive_key(seed, int(epoch[i]), scope_names[int(scope[i])]) for i in starts]
-    hashed = _hash_groups(token, starts, keys)
-    _MEMO[memo_key] = hashed
-    if len(_MEMO) > _MEMO_SIZE:
-        _MEMO.popitem(last=False)
-    return hashed
+    return _hash_groups(token, starts, keys)
 
 
 @dataclass(frozen=True, eq=False)
 class PendingPseudonyms:
     """The distinct (epoch, scope, token) triples of one dataset, sorted, whose keyed hashes are the pseudonyms.
 
-    Record ``i`` with code ``c = person[i]`` has the pseudonym ``BLAKE2b(token[c], key=K(seed, epoch[c],
+    Record ``i`` with code ``c = person[i]`` has the pseudonym ``SipHash(token[c], key=K(seed, epoch[c],
     scope_names[scope[c]]))``. The hashes are computed by :meth:`pseudonyms` for the codes asked for only.
     """
 
@@ -202,7 +172,7 @@ def raw_person_codes(token: np.ndarray) -> np.ndarray:
 
 
 class Pseudonymisation(Control):
-    """Identifiers replaced by keyed BLAKE2 hashes with a rotating key."""
+    """Identifiers replaced by keyed hashes (SipHash-2-4) with a rotating key."""
 
     name = "pseudonymisation"
     stage = "capture"
@@ -219,7 +189,7 @@ class Pseudonymisation(Control):
                                                           sensor_scopes)
                 new = {**table, "token": code, "epoch": epoch, "person": code,
                        "named": np.zeros(n_rows(table), dtype=bool)}
-                note = (f"keyed BLAKE2b, rotation={settings.rotation}, scope={settings.scope}; "
+                note = (f"keyed SipHash-2-4, rotation={settings.rotation}, scope={settings.scope}; "
                         f"{len(pending[kind].token)} distinct pseudonyms")
             else:
                 named = table.get("named", np.zeros(n_rows(table), dtype=bool))
