@@ -34,12 +34,16 @@ record does (raw plates, raw registered cards, face-recognition alerts).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
 from simulation.controls.access import Access
 from simulation.controls.aggregation import Aggregation
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, n_rows
+from simulation.controls.capture_memo import remembered_capture
 from simulation.controls.differential_privacy import DifferentialPrivacy
 from simulation.controls.edge_aggregation import EdgeAggregation
 from simulation.controls.face_recognition import FaceRecognition
@@ -100,15 +104,46 @@ def make_context(world: World, log: ObservationLog, config: ScenarioConfig) -> C
                           sampling_minutes=sampling, sensor_names=names)
 
 
+CAPTURE_CHECKPOINTS: tuple[str, ...] = ("opt_out", "face_recognition")
+"""Capture controls after which the state is remembered (:mod:`.capture_memo`): the log split with the opt-outs
+applied, and the end of capture."""
+
+
+def _applied(previous: Callable[[], tuple[ReleaseState, list[dict]]], control: Control, order: int,
+             context: ControlContext) -> tuple[ReleaseState, list[dict]]:
+    """Return the state and audit of ``previous()`` with one more control applied."""
+    state, audit = previous()
+    state, rows = control.apply(state, context)
+    return state, audit + [{**row, "order": order} for row in rows]
+
+
+def run_capture(world: World, log: ObservationLog, config: ScenarioConfig,
+                context: ControlContext) -> tuple[ReleaseState, list[dict]]:
+    """Apply the capture controls (remembered at CAPTURE_CHECKPOINTS) and return the state and its audit rows."""
+    def split() -> tuple[ReleaseState, list[dict]]:
+        return ReleaseState(records=initial_records(log), units=np.arange(world.city.n_zones, dtype=np.int32),
+                            time_bin_minutes=log.slot_minutes), []
+
+    key: tuple = (config.seed, tuple(sensor.model_dump_json() for sensor in config.sensors))
+    make: Callable[[], tuple[ReleaseState, list[dict]]] = split
+    for order, control in enumerate(CONTROLS, start=1):
+        if control.stage != "capture":
+            break
+        key += ((control.name, getattr(config.controls, control.name).model_dump_json()),)
+        make = partial(_applied, make, control, order, context)
+        if control.name in CAPTURE_CHECKPOINTS:
+            make = partial(remembered_capture, world, log, key, make)
+    return make()
+
+
 def run_controls(world: World, log: ObservationLog, config: ScenarioConfig) -> ReleaseState:
     """Apply every control in order and return the final working state (with its audit)."""
     context = make_context(world, log, config)
-    state = ReleaseState(records=initial_records(log), units=np.arange(world.city.n_zones, dtype=np.int32),
-                         time_bin_minutes=log.slot_minutes)
-    audit: list[dict] = []
+    state, audit = run_capture(world, log, config, context)
+    state = state.evolve(captured=dict(state.records))
     for order, control in enumerate(CONTROLS, start=1):
-        if control.stage != "capture" and state.captured is None:
-            state = state.evolve(captured=dict(state.records))
+        if control.stage == "capture":
+            continue
         state, rows = control.apply(state, context)
         audit += [{**row, "order": order} for row in rows]
     return state.evolve(audit=tuple(audit))

@@ -25,8 +25,9 @@ GAP_COST_PER_MINUTE = 0.001
 """Cost (in unit widths) of each minute between disappearance and appearance, breaking distance ties."""
 COST_STEPS = 2**24
 """Costs are compared in thousandths of a unit width, capped below this many steps."""
-CELLS_PER_CHUNK = 2_000_000
-"""Bound on the (old pseudonym, nearby unit, candidate) cells examined at once (memory)."""
+CELLS_PER_CHUNK = 250_000
+"""Bound on the (old pseudonym, nearby unit, candidate) cells examined at once: small enough (2 MB per array)
+that the allocator reuses the same memory chunk after chunk instead of mapping fresh pages."""
 
 
 def rank_in_runs(values: np.ndarray) -> np.ndarray:
