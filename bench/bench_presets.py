@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_presets.py [--repeat 3] [--rotation hourly]``. Builds each preset's world and
 observation log once (stages 1-2, untimed), then times ``apply_controls`` followed by ``assess`` on a fresh
-release: best and median of ``--repeat`` runs (each release hashes its pseudonyms afresh). The
+release: best and median of ``--repeat`` cold runs (the remembered capture states are cleared before each). The
 truths that depend only on the world and log are computed once per world, as when the dashboard or a sweep
 moves a control: "first" is the assessment that computed them. ``--rotation`` also times each preset with its key
 rotation changed (the dashboard's heaviest control change). Target: <= 1 s per preset.
@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from simulation.controls.capture_memo import clear_remembered_captures  # noqa: E402
 from simulation.metrics.utility.common import clear_truth_grids  # noqa: E402
 from simulation.pipeline import apply_controls, assess, build_world, observe, stage_key  # noqa: E402
 from simulation.presets import load_preset, preset_names  # noqa: E402
@@ -35,6 +36,7 @@ def time_stages(world, log, config: ScenarioConfig, repeat: int) -> tuple[list[f
     """Return the release and assessment times of ``repeat`` releases."""
     release_s, assess_s = [], []
     for _ in range(repeat):
+        clear_remembered_captures()
         start = time.perf_counter()
         release = apply_controls(world, log, config)
         middle = time.perf_counter()
