@@ -100,7 +100,8 @@ def count_cells(contrib: Table, n_units: int, bin_minutes: int) -> pd.DataFrame:
     """Return the count of every cell that has a contribution (columns time, unit, count), sorted."""
     cells, counts = group_sums(cell_key(contrib["time"], contrib["unit"], n_units, bin_minutes), contrib["weight"])
     time, unit = cell_time_unit(cells, n_units, bin_minutes)
-    return pd.DataFrame({"time": time, "unit": unit, "count": counts.astype(np.float64, copy=False)})
+    return pd.DataFrame({"time": time, "unit": unit, "count": counts.astype(np.float64, copy=False)},
+                        copy=False)
 
 
 def mean_values(time: np.ndarray, unit: np.ndarray, value: np.ndarray, n_units: int,
@@ -111,7 +112,7 @@ def mean_values(time: np.ndarray, unit: np.ndarray, value: np.ndarray, n_units: 
     cells, sums, ns = group_sums(cell_key(time[has], unit[has], n_units, bin_minutes), value[has],
                                  np.ones(int(has.sum())))
     cell_time, cell_unit = cell_time_unit(cells, n_units, bin_minutes)
-    return pd.DataFrame({"time": cell_time, "unit": cell_unit, "value": sums / np.maximum(ns, 1)})
+    return pd.DataFrame({"time": cell_time, "unit": cell_unit, "value": sums / np.maximum(ns, 1)}, copy=False)
 
 
 def with_values(counts: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:

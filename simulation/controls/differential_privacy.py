@@ -126,7 +126,8 @@ class DifferentialPrivacy(Control):
             time, unit, noisy = noisy_domain_counts(
                 bounded, domain_units, context.horizon_minutes, state.time_bin_minutes, n_units, scale,
                 stream(context.seed, "control", "differential_privacy", kind, "noise"))
-            counts = pd.DataFrame({"time": time.astype(np.int32), "unit": unit.astype(np.int32), "count": noisy})
+            counts = pd.DataFrame({"time": time.astype(np.int32), "unit": unit.astype(np.int32), "count": noisy},
+                                  copy=False)
             aggregates[kind] = with_values(counts, state.cell_values[kind])
             anonymous = int((contrib["person"] < 0).sum())
             note = (f"epsilon={epsilon:g} per table, at most {m} cells per pseudonym (per key epoch and scope); "

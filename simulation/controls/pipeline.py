@@ -158,7 +158,7 @@ def to_release(state: ReleaseState, horizon_minutes: int) -> Release:
                           else table["token"].astype(np.int64)),
             "value": table["value"].astype(np.float32), "epoch": table["epoch"].astype(np.int32),
             "named": table["named"].astype(bool),
-        })
+        }, copy=False)
         for kind, table in state.records.items()
     }
     truth = {kind: table["resident"].astype(np.int32, copy=False) for kind, table in state.records.items()}

@@ -204,7 +204,7 @@ def _in_old_order(parts: list[_Kept], n_traces: int) -> pd.DataFrame:
         offset += part.old.size
     table = {"old": old, "new": np.concatenate([part.new for part in parts]),
              "cost": np.concatenate([part.cost for part in parts])}
-    return pd.DataFrame({name: _placed(values, target) for name, values in table.items()})
+    return pd.DataFrame({name: _placed(values, target) for name, values in table.items()}, copy=False)
 
 
 def _placed(values: np.ndarray, target: np.ndarray) -> np.ndarray:

@@ -85,7 +85,7 @@ class Traces:
         first_row, last_row = first & 0xFFFFFFFF, last & 0xFFFFFFFF
         return pd.DataFrame({"epoch": self.trace_epoch, "first_time": self.time[first_row],
                              "last_time": self.time[last_row], "first_unit": self.unit[first_row],
-                             "last_unit": self.unit[last_row]})
+                             "last_unit": self.unit[last_row]}, copy=False)
 
 
 def majority(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
