@@ -2,9 +2,9 @@
 
 Run: ``.venv/bin/python bench/bench_presets.py [--repeat 3] [--rotation hourly]``. Builds each preset's world and
 observation log once (stages 1-2, untimed), then times ``apply_controls`` followed by ``assess`` on a fresh
-release: best and median of ``--repeat`` cold runs (the remembered capture states are cleared before each). The
-truths that depend only on the world and log are computed once per world, as when the dashboard or a sweep
-moves a control: "first" is the assessment that computed them. ``--rotation`` also times each preset with its key
+release: best and median of ``--repeat`` cold runs (remembered capture states and attack results cleared before
+each). The truths that depend only on the world and log are computed once per world, as when the dashboard or a
+sweep moves a control: "first" is the assessment that computed them. ``--rotation`` also times each preset with its key
 rotation changed (the dashboard's heaviest control change). Target: <= 1 s per preset.
 """
 
@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simulation.controls.capture_memo import clear_remembered_captures  # noqa: E402
+from simulation.metrics.assess import clear_remembered_attacks  # noqa: E402
 from simulation.metrics.utility.common import clear_truth_grids  # noqa: E402
 from simulation.pipeline import apply_controls, assess, build_world, observe, stage_key  # noqa: E402
 from simulation.presets import load_preset, preset_names  # noqa: E402
@@ -37,6 +38,7 @@ def time_stages(world, log, config: ScenarioConfig, repeat: int) -> tuple[list[f
     release_s, assess_s = [], []
     for _ in range(repeat):
         clear_remembered_captures()
+        clear_remembered_attacks()
         start = time.perf_counter()
         release = apply_controls(world, log, config)
         middle = time.perf_counter()

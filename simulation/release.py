@@ -59,6 +59,10 @@ class Release:
         pseudonym_codes: For keyed-hash pseudonyms, an int64 code per row, equal for two rows exactly when their
             (pseudonym, epoch) pairs are equal, numbered in (epoch, key scope, token) order; -1 without a
             pseudonym. Codes need not be contiguous. Absent for raw identifiers.
+        records_key: Set by ``apply_controls``: a digest of every scenario setting the record datasets depend on
+            (all but the aggregate-only controls and the weights). Two releases of one world and log with equal
+            keys hold identical record datasets, so the attacks on them need not be run twice. None for a release
+            made by hand; a copy whose records or truth differ must set it to None.
     """
 
     records: dict[str, pd.DataFrame]
@@ -71,6 +75,7 @@ class Release:
     horizon_minutes: int
     audit: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(AUDIT_COLUMNS)))
     pseudonym_codes: dict[str, np.ndarray] = field(default_factory=dict)
+    records_key: str | None = None
 
     def visible_to(self, party: str) -> dict[str, pd.DataFrame]:
         """Return the record datasets a party may read."""

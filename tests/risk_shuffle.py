@@ -13,4 +13,4 @@ def shuffled_truth(release: Release, seed: int) -> Release:
     """Return a copy of the release whose record_truth is shuffled across the rows of each dataset."""
     rng = np.random.default_rng(seed)
     truth = {kind: rng.permutation(residents) for kind, residents in release.record_truth.items()}
-    return dataclasses.replace(release, record_truth=truth)
+    return dataclasses.replace(release, record_truth=truth, records_key=None)

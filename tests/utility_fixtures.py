@@ -105,7 +105,7 @@ def shuffled(ctx: AssessmentContext, seed: int) -> AssessmentContext:
     records["resident"] = rng.permutation(records["resident"].to_numpy())
     log = ObservationLog(records=records, sensors=ctx.log.sensors, slot_minutes=ctx.log.slot_minutes,
                          watchlist=ctx.log.watchlist)
-    release = dataclasses.replace(ctx.release, record_truth=truth)
+    release = dataclasses.replace(ctx.release, record_truth=truth, records_key=None)
     return AssessmentContext(world=ctx.world, log=log, release=release, config=ctx.config)
 
 

@@ -3,35 +3,35 @@
 The capture controls (opt-out, edge aggregation, pseudonymisation, face recognition) read only the world, the
 observation log, the seed, the sensor deployments and their own settings. When a dashboard user moves a storage
 or release control (retention, blocks, k, differential privacy, the release level), or the key rotation, the
-states before it are the same as last time: they are looked up here instead of being recomputed. The states are
-deterministic functions of that key, so a remembered state is exactly what recomputing would give.
-
-A small LRU bounds the memory (each state shares its arrays with the one before it). Entries hold the world and
-log they were computed from, so their ``id`` cannot be reused while the entry lives. Remembered arrays are made
-read-only: a control that wrote into its input would fail loudly instead of corrupting a later run.
+states before it are the same as last time: they are looked up here (:class:`simulation.memo.OutputMemo`) instead
+of being recomputed. Each state shares its arrays with the one before it. Remembered arrays are made read-only: a
+control that wrote into its input would fail loudly instead of corrupting a later run.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 
 from simulation.controls.base import ReleaseState
+from simulation.memo import OutputMemo
 from simulation.observations import ObservationLog
 from simulation.world import World
 
-MAX_STATES = 4
-"""States remembered at once (two cache points per scenario: the last two scenarios)."""
+MAX_STATES = 8
+"""States remembered at once (two cache points per scenario: the last four scenarios, about 65 MB each at the
+default scale)."""
 
-_STATES: OrderedDict[tuple, tuple[World, ObservationLog, ReleaseState, tuple[dict, ...]]] = OrderedDict()
 
-
-def _freeze(state: ReleaseState) -> None:
+def _freeze(result: tuple[ReleaseState, tuple[dict, ...]]) -> None:
     """Make every array of the state's record and edge tables read-only."""
+    state, _ = result
     for tables in (state.records, state.edge_counts):
         for table in tables.values():
             for column in table.values():
                 column.flags.writeable = False
+
+
+_STATES: OutputMemo[tuple[ReleaseState, tuple[dict, ...]]] = OutputMemo(MAX_STATES, on_store=_freeze)
 
 
 def remembered_capture(world: World, log: ObservationLog, key: tuple,
@@ -44,17 +44,12 @@ def remembered_capture(world: World, log: ObservationLog, key: tuple,
         key: Everything else the state depends on (seed, sensors and the settings of the controls applied).
         make: Computes the state and its audit rows.
     """
-    full_key = (id(world), id(log), key)
-    if full_key in _STATES:
-        _STATES.move_to_end(full_key)
-        _, _, state, audit = _STATES[full_key]
-        return state, list(audit)
-    state, audit = make()
-    _freeze(state)
-    _STATES[full_key] = (world, log, state, tuple(audit))
-    while len(_STATES) > MAX_STATES:
-        _STATES.popitem(last=False)
-    return state, audit
+    def frozen_make() -> tuple[ReleaseState, tuple[dict, ...]]:
+        state, audit = make()
+        return state, tuple(audit)
+
+    state, audit = _STATES.get(world, log, key, frozen_make)
+    return state, list(audit)
 
 
 def clear_remembered_captures() -> None:

@@ -34,6 +34,8 @@ record does (raw plates, raw registered cards, face-recognition alerts).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from functools import partial
 
@@ -149,8 +151,25 @@ def run_controls(world: World, log: ObservationLog, config: ScenarioConfig) -> R
     return state.evolve(audit=tuple(audit))
 
 
-def to_release(state: ReleaseState, horizon_minutes: int) -> Release:
-    """Convert the final working state to the stage-3 output."""
+AGGREGATE_ONLY_CONTROLS: tuple[str, ...] = ("differential_privacy", "k_suppression")
+"""Controls that change only the aggregate tables, never a record dataset."""
+
+
+def records_key(config: ScenarioConfig) -> str:
+    """Return a digest of every scenario setting that the released record datasets depend on.
+
+    Everything but the aggregate-only controls, the utility weights and the name and description; the adversary
+    is included too (it does not shape the records, but keeping it lets one key serve for the attacks on them).
+    """
+    data = config.model_dump(mode="json", exclude={"name", "description", "utility_weights"})
+    for name in AGGREGATE_ONLY_CONTROLS:
+        data["controls"].pop(name)
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def to_release(state: ReleaseState, horizon_minutes: int, key: str | None = None) -> Release:
+    """Convert the final working state to the stage-3 output (``key``: its ``records_key``)."""
     records = {
         kind: pd.DataFrame({
             "time": table["time"].astype(np.int32), "unit": table["unit"].astype(np.int32),
@@ -168,7 +187,7 @@ def to_release(state: ReleaseState, horizon_minutes: int) -> Release:
     return Release(records=records, record_truth=truth, aggregates=dict(state.aggregates), identified=identified,
                    readable={party: list(kinds) for party, kinds in state.readable.items()}, units=state.units,
                    time_bin_minutes=state.time_bin_minutes, horizon_minutes=horizon_minutes, audit=audit,
-                   pseudonym_codes=codes)
+                   pseudonym_codes=codes, records_key=key)
 
 
 def apply_controls(world: World, log: ObservationLog, config: ScenarioConfig) -> Release:
@@ -183,4 +202,4 @@ def apply_controls(world: World, log: ObservationLog, config: ScenarioConfig) ->
     Returns:
         The datasets as kept and shared, with the audit of every control.
     """
-    return to_release(run_controls(world, log, config), config.world.days * 1440)
+    return to_release(run_controls(world, log, config), config.world.days * 1440, records_key(config))

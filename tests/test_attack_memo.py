@@ -1,0 +1,73 @@
+"""Remembered attack results: moving an aggregate-only control reuses them; anything else attacks afresh."""
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from simulation.controls.pipeline import apply_controls, records_key
+from simulation.metrics.assess import assess, clear_remembered_attacks
+from simulation.metrics.risk import RISK_METRICS
+from tests.conftest import tiny_config
+
+ALL_RISKS = list(RISK_METRICS)
+
+
+def with_controls(config, **sections):
+    controls = config.controls.model_copy(update={
+        name: getattr(config.controls, name).model_copy(update=values) for name, values in sections.items()})
+    return config.model_copy(update={"controls": controls})
+
+
+def test_records_key_ignores_aggregate_only_controls_and_weights_only():
+    base = tiny_config()
+    same = [with_controls(base, k_suppression={"k": 7}), with_controls(base, differential_privacy={"enabled": True}),
+            base.model_copy(update={"utility_weights": {"energy": 1.0}, "name": "other"})]
+    different = [with_controls(base, pseudonymisation={"rotation": "hourly"}),
+                 with_controls(base, generalisation={"spatial_block_zones": 2}),
+                 with_controls(base, retention={"days": {"wifi_bt": 1}}),
+                 base.model_copy(update={"adversary": base.adversary.model_copy(update={"known_points": 2})}),
+                 base.with_seed(8)]
+    assert all(records_key(config) == records_key(base) for config in same)
+    assert len({records_key(config) for config in [base, *different]}) == 1 + len(different)
+
+
+def risks(assessment):
+    return {name: assessment.outcomes[name] for name in ALL_RISKS}
+
+
+@pytest.mark.parametrize("change", [{"k_suppression": {"k": 6}}, {"differential_privacy": {"enabled": True}},
+                                    {"pseudonymisation": {"rotation": "hourly"}}])
+def test_a_remembered_assessment_equals_a_fresh_one(tiny_run, change):
+    world, log = tiny_run.world, tiny_run.log
+    config = with_controls(tiny_run.config, **change)
+    clear_remembered_attacks()
+    assess(world, log, apply_controls(world, log, tiny_run.config), tiny_run.config)
+    warm = assess(world, log, apply_controls(world, log, config), config)
+    clear_remembered_attacks()
+    cold = assess(world, log, apply_controls(world, log, config), config)
+    assert risks(warm) == risks(cold)
+    for name in ALL_RISKS:
+        if name in cold.breakdowns:
+            pd.testing.assert_frame_equal(warm.breakdowns[name], cold.breakdowns[name])
+
+
+def test_a_release_without_key_is_attacked_afresh(tiny_run):
+    world, log, config = tiny_run.world, tiny_run.log, tiny_run.config
+    release = apply_controls(world, log, config)
+    first = assess(world, log, release, config)
+    truth = {kind: owners[::-1].copy() for kind, owners in release.record_truth.items()}
+    reversed_truth = dataclasses.replace(release, record_truth=truth, records_key=None)
+    assert risks(assess(world, log, reversed_truth, config)) != risks(first)
+
+
+def test_moving_k_reuses_the_attacks_and_rotating_keys_does_not(tiny_run):
+    world, log, config = tiny_run.world, tiny_run.log, tiny_run.config
+    clear_remembered_attacks()
+    first = assess(world, log, apply_controls(world, log, config), config)
+    moved_k = with_controls(config, k_suppression={"k": 9})
+    again = assess(world, log, apply_controls(world, log, moved_k), moved_k)
+    assert again.breakdowns["risk_unicity"] is first.breakdowns["risk_unicity"]
+    rotated = with_controls(config, pseudonymisation={"rotation": "hourly"})
+    fresh = assess(world, log, apply_controls(world, log, rotated), rotated)
+    assert fresh.breakdowns["risk_unicity"] is not first.breakdowns["risk_unicity"]
