@@ -17,9 +17,9 @@ from simulation.memo import OutputMemo
 from simulation.observations import ObservationLog
 from simulation.world import World
 
-MAX_STATES = 8
-"""States remembered at once (two cache points per scenario: the last four scenarios, about 65 MB each at the
-default scale)."""
+MAX_STATES = 12
+"""States remembered at once: two cache points per scenario, so the last six scenarios (as many as there are
+presets, which the dashboard runs at start); about 65 MB per scenario at the default scale."""
 
 
 def _freeze(result: tuple[ReleaseState, tuple[dict, ...]]) -> None:
