@@ -92,7 +92,9 @@ def candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
     (from one bin before the disappearance on) are examined; the CANDIDATES_PER_TRACE cheapest are kept (ties:
     the unit with the smaller id, then the earlier appearance). An old pseudonym whose own last unit already
     offers that many candidates, each cheaper than any other nearby unit could (cost >= 1 + its distance), keeps
-    those without examining the others; the rest are examined in dense (old, unit, candidate) blocks.
+    those without examining the others; the rest are examined in dense (old, unit, candidate) blocks. The search
+    runs once per class of old pseudonyms that vanish from the same unit at the same time in the same epoch (they
+    have the same candidates), typically 3-12 times fewer than the pseudonyms.
 
     Args:
         ends: Per trace: epoch, first_time, last_time, first_unit, last_unit (``Traces.ends``).
@@ -120,6 +122,10 @@ def candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
     appear = _Appearances(order, new_key[order], np.cumsum(np.bincount(new_group, minlength=(len(epochs) + 1) *
                                                                        n_units)), first_time, n_units, span)
     near, distance = near_units(centroid, unit_width)
+    # Old traces that vanish from the same unit at the same time in the same epoch have the same candidates:
+    # search once per such class, then hand each trace its class's list.
+    member, rep = _classes((step * n_units + last_unit) * span + last_time)
+    step, last_unit, last_time = step[rep], last_unit[rep], last_time[rep]
     next_group = (step + 1) * n_units
     since = np.maximum(last_time - bin_minutes, 0)
     own = _own_unit(next_group + last_unit, since, last_time, appear, _other_unit_floor(near, distance)[last_unit])
@@ -131,7 +137,27 @@ def candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
         parts.append(_all_near_units(old, next_group[old][:, None] + np.maximum(near[last_unit[old]], 0),
                                      near[last_unit[old]] >= 0, distance[last_unit[old]], since[old],
                                      last_time[old], appear))
-    return _in_old_order(parts, len(ends))
+    old, new, cost = _for_every_member(*_in_old_order(parts, len(rep)), member)
+    return pd.DataFrame({"old": old, "new": new, "cost": cost}, copy=False)
+
+
+def _classes(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the class of every element (elements with equal keys share one) and one member of every class."""
+    member, uniques = pd.factorize(key)
+    representative = np.empty(len(uniques), dtype=np.int64)
+    representative[member] = np.arange(len(member))  # any member will do: they share every input
+    return member.astype(np.int64, copy=False), representative
+
+
+def _for_every_member(old: np.ndarray, new: np.ndarray, cost: np.ndarray,
+                      member: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the candidates of every trace, given those of every class (ordered by class) and each trace's class."""
+    count = np.bincount(old, minlength=int(member.max()) + 1 if member.size else 0)
+    first = np.cumsum(count) - count
+    per_trace = count[member]
+    trace = np.repeat(np.arange(member.size), per_trace)
+    source = np.repeat(first[member] - (np.cumsum(per_trace) - per_trace), per_trace) + np.arange(trace.size)
+    return trace, new[source], cost[source]
 
 
 @dataclass(frozen=True)
@@ -191,8 +217,8 @@ def _all_near_units(old: np.ndarray, group: np.ndarray, real: np.ndarray, distan
     return _Kept(old[row], new.reshape(n_old, width)[row, column], cost.reshape(n_old, width)[row, column])
 
 
-def _in_old_order(parts: list[_Kept], n_traces: int) -> pd.DataFrame:
-    """Return the kept candidates of every part as one table, ordered by old trace (each old's order kept)."""
+def _in_old_order(parts: list[_Kept], n_traces: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the kept (old, new, cost) of every part, ordered by old trace (each old's order kept)."""
     old = np.concatenate([part.old for part in parts])
     count = np.bincount(old, minlength=n_traces)
     start = np.cumsum(count) - count
@@ -202,9 +228,8 @@ def _in_old_order(parts: list[_Kept], n_traces: int) -> pd.DataFrame:
         # the candidates of one old trace are consecutive within its part, in their order
         target[offset:offset + part.old.size] = start[part.old] + rank_in_runs(part.old)
         offset += part.old.size
-    table = {"old": old, "new": np.concatenate([part.new for part in parts]),
-             "cost": np.concatenate([part.cost for part in parts])}
-    return pd.DataFrame({name: _placed(values, target) for name, values in table.items()}, copy=False)
+    return (_placed(old, target), _placed(np.concatenate([part.new for part in parts]), target),
+            _placed(np.concatenate([part.cost for part in parts]), target))
 
 
 def _placed(values: np.ndarray, target: np.ndarray) -> np.ndarray:
