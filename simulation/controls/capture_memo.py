@@ -17,9 +17,9 @@ from simulation.memo import OutputMemo
 from simulation.observations import ObservationLog
 from simulation.world import World
 
-MAX_STATES = 12
-"""States remembered at once: two cache points per scenario, so the last six scenarios (as many as there are
-presets, which the dashboard runs at start); about 65 MB per scenario at the default scale."""
+MAX_STATES = 4
+"""States remembered at once: two cache points per scenario, so the last two scenarios (about 65 MB each at the
+default scale: the log split by kind, the opt-outs and the pseudonyms)."""
 
 
 def _freeze(result: tuple[ReleaseState, tuple[dict, ...]]) -> None:
