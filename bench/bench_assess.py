@@ -1,7 +1,7 @@
 """Time stage 4 (assessment) at the default scale: 5,000 residents x 7 days, all seven sensor kinds.
 
-Run: ``/work/venv/bin/python bench/bench_assess.py``. Uses ``simulation.model.build_world`` when it exists, else the
-sensor tests' commuter world on a 24 x 24 grid (a stand-in with simpler days). For light controls (defaults, record
+Run: ``/work/venv/bin/python bench/bench_assess.py``. World from ``simulation.model.build_world``, sensors from
+``bench/common.py``. For light controls (defaults, record
 release) and heavy ones (hourly per-sensor keys, DP, k = 5, 2 x 2 blocks, aggregates only), prints the median wall and
 CPU time of every utility metric, of all of them together (with the per-world truth grids cached, as when a control
 changes, and without, as for a new world), and of the whole ``assess`` (utility + risk).
@@ -16,6 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import SENSORS  # noqa: E402
+
 from simulation.controls.pipeline import apply_controls  # noqa: E402
 from simulation.metrics.assess import (
     assess,  # noqa: E402
@@ -24,35 +26,15 @@ from simulation.metrics.assess import (
 from simulation.metrics.base import AssessmentContext  # noqa: E402
 from simulation.metrics.utility import UTILITY_METRICS  # noqa: E402
 from simulation.metrics.utility.common import clear_truth_grids  # noqa: E402
+from simulation.model import build_world  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402
 from simulation.sensors import observe  # noqa: E402
 
-SENSORS = [
-    {"kind": "cctv", "name": "cctv", "placement": {"zone_share": 0.2}, "face_recognition": True},
-    {"kind": "wifi_bt", "name": "wifi", "placement": {"zone_share": 0.3}},
-    {"kind": "anpr", "name": "anpr", "placement": {"zone_share": 0.5}},
-    {"kind": "transit_card", "name": "gates", "placement": {"zone_share": 1.0}},
-    {"kind": "smart_meter", "name": "meters", "placement": {"zone_share": 1.0}},
-    {"kind": "people_counter", "name": "counters", "placement": {"zone_share": 0.2}},
-    {"kind": "env_iot", "name": "air", "placement": {"zone_share": 0.1}},
-]
 HEAVY = {"pseudonymisation": {"rotation": "hourly", "scope": "per_sensor"},
          "differential_privacy": {"enabled": True, "epsilon": 1.0, "max_contributions": 8},
          "k_suppression": {"k": 5}, "generalisation": {"spatial_block_zones": 2, "temporal_bin_minutes": 60},
          "release": {"level": "aggregates"}}
 REPEATS = 5
-
-
-def make_world(config: ScenarioConfig):
-    """Return the world of the scenario, and how it was made."""
-    try:
-        from simulation.model import build_world
-    except ImportError:
-        from tests.sensor_fixtures import commuter_world, grid_city
-
-        world = commuter_world(grid_city(24, 24), n=config.population.residents, days=config.world.days)
-        return world, "commuter world stand-in (simulation.model.build_world not yet available)"
-    return build_world(config), "simulation.model.build_world"
 
 
 def median_seconds(action, repeats: int = REPEATS) -> tuple[float, float]:
@@ -105,8 +87,8 @@ def main() -> None:
     """Print the figures."""
     base = ScenarioConfig.model_validate({"population": {"residents": 5000}, "world": {"days": 7},
                                          "sensors": SENSORS})
-    world, how = make_world(base)
-    print(f"world: {world.n_residents} residents x {world.n_slots} slots ({how})")
+    world = build_world(base)
+    print(f"world: {world.n_residents} residents x {world.n_slots} slots (simulation.model.build_world)")
     for label, controls in (("light", {}), ("heavy", HEAVY)):
         report(label, world, base.model_copy(update={"controls": base.controls.model_validate(controls)}))
 

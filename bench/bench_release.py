@@ -1,7 +1,7 @@
 """Time stage 3 (apply_controls) at the default scale: 5,000 residents x 7 days, all seven sensor kinds.
 
 Run: ``/work/venv/bin/python bench/bench_release.py``. Builds the world and the observation log as
-``bench_sensors.py`` does (``simulation.model.build_world`` when it exists, else the commuter-world stand-in), then
+``bench_sensors.py`` does (``simulation.model.build_world``, the sensors of ``bench/common.py``), then
 times apply_controls under light controls (the defaults: daily city-wide keys) and heavy controls (hourly per-sensor
 keys, DP on, k = 5, 2 x 2 blocks, opt-outs, short retention): "cold" clears the remembered capture states first (a
 new log or capture setting), "warm" reuses them (the dashboard moving a storage or release control). Medians of
@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_sensors import SENSORS, make_world  # noqa: E402
+from bench_sensors import make_world  # noqa: E402
+from common import SENSORS  # noqa: E402
 
 from simulation.controls.base import ReleaseState  # noqa: E402
 from simulation.controls.capture_memo import clear_remembered_captures  # noqa: E402

@@ -15,6 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import SENSORS  # noqa: E402
+
 from simulation.controls.pipeline import apply_controls  # noqa: E402
 from simulation.metrics.base import AssessmentContext  # noqa: E402
 from simulation.metrics.risk import RISK_METRICS  # noqa: E402
@@ -22,15 +24,6 @@ from simulation.model import build_world  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402
 from simulation.sensors import observe  # noqa: E402
 
-SENSORS = [
-    {"kind": "cctv", "name": "cctv", "placement": {"zone_share": 0.2}, "face_recognition": True},
-    {"kind": "wifi_bt", "name": "wifi", "placement": {"zone_share": 0.3}},
-    {"kind": "anpr", "name": "anpr", "placement": {"zone_share": 0.5}},
-    {"kind": "transit_card", "name": "gates", "placement": {"zone_share": 1.0}},
-    {"kind": "smart_meter", "name": "meters", "placement": {"zone_share": 1.0}},
-    {"kind": "people_counter", "name": "counters", "placement": {"zone_share": 0.2}},
-    {"kind": "env_iot", "name": "air", "placement": {"zone_share": 0.1}},
-]
 SETTINGS = {
     "fixed keys": {"pseudonymisation": {"rotation": "never"}},
     "daily keys (default)": {},

@@ -1,8 +1,8 @@
 """Time stage 2 (observe) with all seven sensor kinds: 5,000 residents x 7 days, then 100,000 x 7 days.
 
 Run: ``/work/venv/bin/python bench/bench_sensors.py [--quick]`` (``--quick`` skips 100,000). Uses
-``simulation.model.build_world`` when it exists, else the sensor tests' commuter world on a 24 x 24 grid (a stand-in
-with simpler days). Prints, per scale: how the world was made and its build time, the records per kind, the time of
+``simulation.model.build_world`` and the deployments of ``bench/common.py``. Prints, per scale: how the world was
+made and its build time, the records per kind, the time of
 each deployment's detection, the median wall (and CPU) time of observe() over several runs after a warm-up, and the peak
 memory observe() allocates (tracemalloc, which numpy reports to).
 """
@@ -17,35 +17,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import SENSORS  # noqa: E402
+
+from simulation.model import build_world  # noqa: E402
 from simulation.rng import stream  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402
 from simulation.sensors import make_sensor, observe  # noqa: E402
-
-SENSORS = [
-    {"kind": "cctv", "name": "cctv", "placement": {"zone_share": 0.2}, "face_recognition": True},
-    {"kind": "wifi_bt", "name": "wifi", "placement": {"zone_share": 0.3}},
-    {"kind": "anpr", "name": "anpr", "placement": {"zone_share": 0.5}},
-    {"kind": "transit_card", "name": "gates", "placement": {"zone_share": 1.0}},
-    {"kind": "smart_meter", "name": "meters", "placement": {"zone_share": 1.0}},
-    {"kind": "people_counter", "name": "counters", "placement": {"zone_share": 0.2}},
-    {"kind": "env_iot", "name": "air", "placement": {"zone_share": 0.1}},
-]
 
 
 def make_world(config: ScenarioConfig):
     """Return the world of the scenario, how it was made, and the seconds it took."""
     start = time.perf_counter()
-    try:
-        from simulation.model import build_world
-    except ImportError:
-        from tests.sensor_fixtures import commuter_world, grid_city
-
-        world = commuter_world(grid_city(24, 24), n=config.population.residents, days=config.world.days)
-        how = "commuter world stand-in (simulation.model.build_world not yet available)"
-    else:
-        world = build_world(config)
-        how = "simulation.model.build_world"
-    return world, how, time.perf_counter() - start
+    world = build_world(config)
+    return world, "simulation.model.build_world", time.perf_counter() - start
 
 
 def bench(residents: int, repeats: int) -> None:

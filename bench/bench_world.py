@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_sensors import SENSORS  # noqa: E402
+from common import SENSORS  # noqa: E402
 from plain_mesa import PlainCityModel  # noqa: E402
 
 from simulation.city import load_city  # noqa: E402
