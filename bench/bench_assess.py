@@ -25,7 +25,7 @@ from simulation.metrics.assess import (
 )
 from simulation.metrics.base import AssessmentContext  # noqa: E402
 from simulation.metrics.utility import UTILITY_METRICS  # noqa: E402
-from simulation.metrics.utility.common import clear_truth_grids  # noqa: E402
+from simulation.metrics.utility.truth import clear_truth_grids  # noqa: E402
 from simulation.model import build_world  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402
 from simulation.sensors import observe  # noqa: E402

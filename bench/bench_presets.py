@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simulation.controls.capture_memo import clear_remembered_captures  # noqa: E402
 from simulation.metrics.assess import clear_remembered_attacks  # noqa: E402
-from simulation.metrics.utility.common import clear_truth_grids  # noqa: E402
+from simulation.metrics.utility.truth import clear_truth_grids  # noqa: E402
 from simulation.pipeline import apply_controls, assess, build_world, observe, stage_key  # noqa: E402
 from simulation.presets import load_preset, preset_names  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402

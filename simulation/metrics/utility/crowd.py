@@ -8,16 +8,10 @@ import numpy as np
 import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
-from simulation.metrics.utility.common import (
-    UnitIndex,
-    accuracy,
-    accuracy_at_units,
-    device_table,
-    fit_hours,
-    people_hours_share,
-    presence_estimate,
-    truth_grid,
-)
+from simulation.metrics.utility.presence import device_table, presence_estimate
+from simulation.metrics.utility.released import UnitIndex
+from simulation.metrics.utility.score import accuracy, accuracy_at_units, fit_hours, people_hours_share
+from simulation.metrics.utility.truth import truth_grid
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
 

@@ -8,20 +8,18 @@ import pandas as pd
 from simulation.city import City
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.truths import remembered_truth
-from simulation.metrics.utility.common import (
+from simulation.metrics.utility.presence import aggregate_counting, covered_zones, device_table
+from simulation.metrics.utility.released import (
     ReleasedCells,
     UnitIndex,
-    accuracy,
-    aggregate_counting,
-    covered_zones,
-    device_table,
     joined,
-    log_columns,
     n_hours,
     released_parts,
     spread_to_hours,
     sum_cells,
 )
+from simulation.metrics.utility.score import accuracy
+from simulation.metrics.utility.truth import log_columns
 from simulation.observations import ObservationLog
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig

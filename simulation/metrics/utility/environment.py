@@ -6,22 +6,19 @@ import numpy as np
 import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
-from simulation.metrics.utility.common import (
+from simulation.metrics.utility.presence import covered_zones
+from simulation.metrics.utility.released import (
     ReleasedCells,
     UnitIndex,
-    accuracy,
-    covered_zones,
-    fit_hours,
     joined,
-    log_columns,
     n_hours,
-    people_hours_share,
     released_parts,
     spread_to_hours,
     sum_cells,
-    truth_grid,
     unit_grid_to_zones,
 )
+from simulation.metrics.utility.score import accuracy, fit_hours, people_hours_share
+from simulation.metrics.utility.truth import log_columns, truth_grid
 from simulation.observations import ObservationLog
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig

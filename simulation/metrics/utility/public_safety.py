@@ -7,7 +7,7 @@ import pandas as pd
 
 from simulation.controls.pseudonymisation import derive_key, keyed_hash
 from simulation.metrics.base import AssessmentContext, MetricResult
-from simulation.metrics.utility.common import UnitIndex
+from simulation.metrics.utility.released import UnitIndex
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
 from simulation.world import World

@@ -8,7 +8,8 @@ import pandas as pd
 from simulation.codes import MODE_TRANSIT
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.truths import remembered_truth
-from simulation.metrics.utility.common import UnitIndex, covered_zones, released_dataset
+from simulation.metrics.utility.presence import covered_zones
+from simulation.metrics.utility.released import UnitIndex, released_dataset
 from simulation.release import Release
 from simulation.world import World
 

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from simulation.metrics.utility.common import ReleasedCells, accuracy, spread_to_hours
+from simulation.metrics.utility.released import ReleasedCells, spread_to_hours
+from simulation.metrics.utility.score import accuracy
 
 grids = arrays(np.float64, st.integers(1, 30), elements=st.floats(0, 1e4))
 
@@ -52,7 +53,7 @@ def test_a_constant_level_stays_constant_in_every_hour(bin_minutes, level):
 
 def test_truth_grids_are_computed_once_per_world_and_match_a_fresh_count():
     from simulation.codes import HOME, MODE_CAR
-    from simulation.metrics.utility.common import clear_truth_grids, occupancy_truth, truth_grid
+    from simulation.metrics.utility.truth import clear_truth_grids, occupancy_truth, truth_grid
     from tests.utility_fixtures import world
 
     the_world = world()

@@ -1,0 +1,84 @@
+"""The truth the utility estimates are scored against: occupancy grids per world and raw log columns.
+
+Read only to score (never by an estimator). Stage 4 reruns on the same world whenever a control or the adversary
+changes, so the grids are computed once per world.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from simulation.codes import HOME, MODE_CAR
+from simulation.metrics.truths import clear_remembered_truths
+from simulation.observations import ObservationLog
+from simulation.world import World
+
+TruthGrid = Literal["everyone", "out_of_home", "driving"]
+_TRUTH_GRIDS: weakref.WeakKeyDictionary[World, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def truth_grid(world: World, who: TruthGrid) -> np.ndarray:
+    """Return a (n_zones, hours) occupancy truth of a world, computed once per world and kept while it lives.
+
+    Stage 4 reruns on the same world whenever a control or the adversary changes, so the grids are cached per
+    World object (a weak reference: the cache never keeps a world alive). Callers must not modify the result.
+
+    Args:
+        world: The truth.
+        who: "everyone", "out_of_home" (activity not HOME) or "driving" (travel mode car).
+    """
+    grids = _TRUTH_GRIDS.setdefault(world, {})
+    if who not in grids:
+        masks = {"everyone": None, "out_of_home": lambda: world.activity != HOME,
+                 "driving": lambda: world.mode == MODE_CAR}
+        make_mask = masks[who]
+        grid = occupancy_truth(world, None if make_mask is None else make_mask())
+        grid.setflags(write=False)
+        grids[who] = grid
+    return grids[who]
+
+
+def clear_truth_grids() -> None:
+    """Forget every cached truth (benchmarks use it to time a first assessment)."""
+    _TRUTH_GRIDS.clear()
+    clear_remembered_truths()
+
+
+def occupancy_truth(world: World, mask: np.ndarray | None = None) -> np.ndarray:
+    """Return the true mean number of residents per zone and hour (optionally only where ``mask`` holds).
+
+    Args:
+        world: The truth.
+        mask: Optional boolean (slot, resident) array selecting whom to count (e.g. those driving).
+
+    Returns:
+        (n_zones, hours) float array: residents present, averaged over the slots of each hour.
+    """
+    n_zones = world.city.n_zones
+    slots_per_hour = max(60 // world.slot_minutes, 1)
+    hour_of_slot = np.arange(world.n_slots, dtype=np.int64) * world.slot_minutes // 60
+    hours = int(hour_of_slot[-1]) + 1 if world.n_slots else 0
+    key = world.zone + (hour_of_slot * n_zones).astype(world.zone.dtype)[:, None]
+    size = hours * n_zones
+    if mask is not None:
+        key = np.where(mask, key, size)
+    counts = np.bincount(key.ravel(), minlength=size + 1)[:size]
+    return counts.reshape(hours, n_zones).T / slots_per_hour
+
+
+def log_columns(log: ObservationLog, kind: str, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Return some columns of one kind's raw records as arrays, without copying the whole log (scoring only)."""
+    records = log.records
+    kinds = records["kind"]
+    if isinstance(kinds.dtype, pd.CategoricalDtype):
+        categories = list(kinds.cat.categories)
+        if kind not in categories:
+            return {name: records[name].to_numpy()[:0] for name in columns}
+        mask = kinds.cat.codes.to_numpy() == categories.index(kind)
+    else:
+        mask = kinds.astype(str).to_numpy() == kind
+    return {name: records[name].to_numpy()[mask] for name in columns}
