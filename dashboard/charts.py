@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.label_placement import PlotArea, place_labels
 from dashboard.labels import (
     FALLBACK_COLOUR,
     LAND_USE_COLOURS,
@@ -34,24 +35,31 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
-LABEL_OFFSETS: tuple[tuple[int, int], ...] = ((0, -30), (0, 30), (45, -52), (-45, 52), (-45, -52), (45, 52))
-"""Pixel offsets (x, y) of point labels, taken in turn along the chart so labels of close points do not overlap."""
+TRADEOFF_AREA = PlotArea(x_range=(-0.1, 1.1), y_range=(-0.08, 1.1), width_px=820.0, height_px=330.0)
+"""The trade-off chart's axes and the nominal size of its plotting area (for placing labels)."""
 
 
 def _label_annotations(points: pd.DataFrame) -> list[dict]:
-    """Return one annotation per point: its label, at a staggered offset, joined to the point by a thin line."""
-    order = np.lexsort((points["utility"].to_numpy(), points["risk"].to_numpy()))
+    """Return one annotation per labelled point: the current scenario first, then the presets.
+
+    Each label is placed clear of the others and of every point, and joined to its point by a thin line.
+    """
+    current = points[points["role"] == "current"]
+    presets = points[points["role"] == "preset"].sort_values(["risk", "utility"])
+    labelled = pd.concat([current, presets])
+    offsets = place_labels(labelled["risk"].to_numpy(), labelled["utility"].to_numpy(),
+                           [str(label) for label in labelled["label"]], TRADEOFF_AREA,
+                           obstacles=(points["risk"].to_numpy(), points["utility"].to_numpy()))
     notes = []
-    for rank, index in enumerate(order):
-        row = points.iloc[index]
-        ax, ay = LABEL_OFFSETS[rank % len(LABEL_OFFSETS)]
-        if row["risk"] > 0.85:  # keep labels near the edges inside the chart
-            ax = -abs(ax) - 40
-        elif row["risk"] < 0.15:
-            ax = abs(ax) + 20
-        notes.append({"x": row["risk"], "y": row["utility"], "text": str(row["label"]), "ax": ax, "ay": ay,
-                      "showarrow": True, "arrowhead": 0, "arrowwidth": 1, "arrowcolor": "#999999",
-                      "font": {"size": 13, "color": "#333333"}, "bgcolor": "rgba(255,255,255,0.8)"})
+    for (_, row), (ax, ay) in zip(labelled.iterrows(), offsets, strict=True):
+        is_current = row["role"] == "current"
+        notes.append({"x": row["risk"], "y": row["utility"], "text": f"<b>{row['label']}</b>" if is_current
+                      else str(row["label"]), "ax": ax, "ay": ay, "showarrow": True, "arrowhead": 0,
+                      "arrowwidth": 1.5 if is_current else 1,
+                      "arrowcolor": ROLE_STYLE["current"][0] if is_current else "#999999",
+                      "font": {"size": 14 if is_current else 13,
+                               "color": ROLE_STYLE["current"][0] if is_current else "#333333"},
+                      "bgcolor": "rgba(255,255,255,0.85)"})
     return notes
 
 
@@ -79,17 +87,13 @@ def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) 
         colour, symbol, size = ROLE_STYLE[role]
         hover = rows["hover"] if "hover" in rows else rows["label"]
         fig.add_trace(go.Scatter(
-            x=rows["risk"], y=rows["utility"], mode="markers+text" if role == "current" else "markers",
-            name=ROLE_NAMES[role], text=rows["label"], hovertext=hover,
-            textposition=["middle right" if risk < 0.3 else "middle left" for risk in rows["risk"]],
-            textfont={"size": 14, "color": ROLE_STYLE["current"][0]},
-            hovertemplate="%{hovertext}<br>" + HOVER_NUMBERS,
+            x=rows["risk"], y=rows["utility"], mode="markers", name=ROLE_NAMES[role], text=rows["label"],
+            hovertext=hover, hovertemplate="%{hovertext}<br>" + HOVER_NUMBERS,
             marker={"color": colour, "symbol": symbol, "size": size, "line": {"width": 1.5, "color": colour}}))
-    presets = points[points["role"] == "preset"]
-    if not presets.empty:
-        fig.update_layout(annotations=_label_annotations(presets))
-    fig.update_xaxes(title="Privacy risk (0 none, 1 everyone exposed) - lower is better", range=[-0.1, 1.1])
-    fig.update_yaxes(title="Service utility (1 perfect) - higher is better", range=[-0.08, 1.1])
+    fig.update_layout(annotations=_label_annotations(points))
+    fig.update_xaxes(title="Privacy risk (0 none, 1 everyone exposed) - lower is better",
+                     range=list(TRADEOFF_AREA.x_range))
+    fig.update_yaxes(title="Service utility (1 perfect) - higher is better", range=list(TRADEOFF_AREA.y_range))
     return _layout(fig, "Utility against risk", height=480)
 
 
