@@ -97,6 +97,10 @@ def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) 
     return _layout(fig, "Utility against risk", height=480)
 
 
+COMPARE_AREA = PlotArea(x_range=(-0.05, 1.05), y_range=(-0.05, 1.1), width_px=820.0, height_px=280.0)
+"""The compare chart's axes and the nominal size of its plotting area (for placing labels)."""
+
+
 def scenarios_figure(points: pd.DataFrame) -> go.Figure:
     """Utility against risk for a few named scenarios, each in its own colour (the compare page).
 
@@ -104,14 +108,20 @@ def scenarios_figure(points: pd.DataFrame) -> go.Figure:
         points: One row per scenario with columns ``label``, ``utility`` and ``risk``.
     """
     fig = go.Figure()
-    for i, row in enumerate(points.itertuples()):
+    labels = [str(label) for label in points["label"]]
+    offsets = place_labels(points["risk"].to_numpy(), points["utility"].to_numpy(), labels, COMPARE_AREA)
+    notes = []
+    for i, (row, (ax, ay)) in enumerate(zip(points.itertuples(), offsets, strict=True)):
         colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
-        fig.add_trace(go.Scatter(x=[row.risk], y=[row.utility], mode="markers+text", name=row.label,
-                                 text=[row.label], textposition="top center",
+        fig.add_trace(go.Scatter(x=[row.risk], y=[row.utility], mode="markers", name=row.label,
                                  hovertemplate=f"<b>{row.label}</b><br>" + HOVER_NUMBERS,
                                  marker={"color": colour, "size": 18, "symbol": "diamond"}))
-    fig.update_xaxes(title="Privacy risk - lower is better", range=[-0.03, 1.03])
-    fig.update_yaxes(title="Service utility - higher is better", range=[-0.03, 1.08])
+        notes.append({"x": row.risk, "y": row.utility, "text": labels[i], "ax": ax, "ay": ay, "showarrow": True,
+                      "arrowhead": 0, "arrowwidth": 1, "arrowcolor": colour, "font": {"size": 13, "color": colour},
+                      "bgcolor": "rgba(255,255,255,0.85)"})
+    fig.update_layout(annotations=notes)
+    fig.update_xaxes(title="Privacy risk - lower is better", range=list(COMPARE_AREA.x_range))
+    fig.update_yaxes(title="Service utility - higher is better", range=list(COMPARE_AREA.y_range))
     return _layout(fig, "Utility against risk", height=420)
 
 

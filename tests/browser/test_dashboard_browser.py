@@ -1,4 +1,4 @@
-"""The dashboard in a real browser: first load, a control change, a download, a shared link."""
+"""The dashboard in a real browser: first load, a control change, a download, a shared link, every page."""
 
 from __future__ import annotations
 
@@ -128,3 +128,24 @@ def test_a_shared_link_reopens_the_same_scenario(page, server, browser):
         tab.screenshot(path=SCREENSHOTS / "shared_link_other_browser.png", full_page=True)
     finally:
         other.close()
+
+
+def test_every_other_page_opens_with_its_charts(page, server):
+    _open(page, server)
+    _change_release_level(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pages = {"City map": ("The city and its sensors", 2), "Compare": ("Compare scenarios", 3),
+             "Methods": ("How the numbers are measured", 0)}
+    for link, (title, charts) in pages.items():
+        page.get_by_role("link", name=link).click()
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        if charts:
+            expect(page.locator(".js-plotly-plot").nth(charts - 1)).to_be_visible()
+        assert page.get_by_test_id("stPlotlyChart").count() == charts
+        assert page.get_by_test_id("stException").count() == 0
+        page.screenshot(path=SCREENSHOTS / f"page_{link.lower().replace(' ', '_')}.png", full_page=True)
+    page.get_by_role("link", name="Compare").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Settings that differ")).to_be_visible()
+    expect(page.get_by_text("Current scenario").first).to_be_visible()

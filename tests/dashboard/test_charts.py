@@ -107,3 +107,13 @@ def test_scenarios_figure_gives_each_scenario_its_own_trace_and_colour():
     assert [trace.name for trace in fig.data] == ["A", "B", "C"]
     assert [trace.x[0] for trace in fig.data] == [0.2, 0.3, 0.4]
     assert len({trace.marker.color for trace in fig.data}) == 3
+
+
+def test_scenarios_figure_labels_each_point_inside_the_plot():
+    points = pd.DataFrame({"label": ["Preset gdpr_baseline", "Current scenario"], "utility": [0.37, 0.06],
+                           "risk": [0.98, 0.0]})
+    fig = charts.scenarios_figure(points)
+    notes = {note.text: note for note in fig.layout.annotations}
+    assert set(notes) == {"Preset gdpr_baseline", "Current scenario"}
+    assert notes["Preset gdpr_baseline"].ax < 0 < notes["Current scenario"].ax  # labels turn away from the edges
+    assert notes["Current scenario"].font.color == fig.data[1].marker.color
