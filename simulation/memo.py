@@ -3,13 +3,14 @@
 Stages 3 and 4 rerun on the same world and log whenever a control moves; parts of them depend only on some of
 the settings (the capture controls, or the settings that shape the released records). Such a part is
 remembered under (world, log, key), where the key names everything else it depends on; the part is a
-deterministic function of those, so a remembered result is exactly what recomputing would give. Entries hold the
-world and log they were computed from, so their ``id`` cannot be reused while the entry lives; the LRU bounds the
-memory.
+deterministic function of those, so a remembered result is exactly what recomputing would give. Entries refer to
+their world and log weakly (a memo never keeps a world alive) and are used only while those very objects live, so
+a new object that happens to get a dead one's ``id`` is never served its results; the LRU bounds the memory.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -28,7 +29,7 @@ class OutputMemo[T]:
     def __init__(self, max_entries: int, on_store: Callable[[T], None] | None = None) -> None:
         self.max_entries = max_entries
         self._on_store = on_store
-        self._entries: OrderedDict[tuple, tuple[World, ObservationLog, T]] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[weakref.ref, weakref.ref, T]] = OrderedDict()
 
     def get(self, world: World, log: ObservationLog, key: tuple, make: Callable[[], T]) -> T:
         """Return ``make()``, remembered per (world, log, key).
@@ -40,13 +41,15 @@ class OutputMemo[T]:
             make: Computes the result.
         """
         full_key = (id(world), id(log), key)
-        if full_key in self._entries:
+        entry = self._entries.get(full_key)
+        if entry is not None and entry[0]() is world and entry[1]() is log:
             self._entries.move_to_end(full_key)
-            return self._entries[full_key][2]
+            return entry[2]
         result = make()
         if self._on_store is not None:
             self._on_store(result)
-        self._entries[full_key] = (world, log, result)
+        self._entries[full_key] = (weakref.ref(world), weakref.ref(log), result)
+        self._entries.move_to_end(full_key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
         return result

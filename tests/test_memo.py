@@ -1,0 +1,48 @@
+"""The output memo: results per (world, log, key), never for another object, never keeping one alive."""
+
+import gc
+import weakref
+
+from simulation.memo import OutputMemo
+from tests.control_fixtures import random_log, small_world
+
+
+def test_results_are_remembered_per_world_log_and_key():
+    memo, calls = OutputMemo(4), []
+    world, log = small_world(), random_log(small_world(), seed=1)
+
+    def make(value):
+        calls.append(value)
+        return value
+
+    assert memo.get(world, log, ("a",), lambda: make(1)) == 1
+    assert memo.get(world, log, ("a",), lambda: make(2)) == 1
+    assert memo.get(world, log, ("b",), lambda: make(3)) == 3
+    other_log = random_log(world, seed=2)
+    assert memo.get(world, other_log, ("a",), lambda: make(4)) == 4
+    assert calls == [1, 3, 4]
+
+
+def test_the_least_recently_used_result_is_forgotten_first():
+    memo = OutputMemo(2)
+    world, log = small_world(), random_log(small_world(), seed=1)
+    memo.get(world, log, (1,), lambda: 1)
+    memo.get(world, log, (2,), lambda: 2)
+    memo.get(world, log, (1,), lambda: -1)  # used again: now the most recent
+    memo.get(world, log, (3,), lambda: 3)
+    assert len(memo) == 2
+    assert memo.get(world, log, (1,), lambda: -1) == 1
+    assert memo.get(world, log, (2,), lambda: 22) == 22
+
+
+def test_a_memo_never_keeps_a_log_alive_nor_serves_a_dead_ones_results():
+    memo = OutputMemo(4)
+    world = small_world()
+    log = random_log(world, seed=1)
+    alive = weakref.ref(log)
+    memo.get(world, log, ("k",), lambda: "first log")
+    del log
+    gc.collect()
+    assert alive() is None
+    for seed in range(2, 12):  # new logs, some of which may reuse the dead one's id
+        assert memo.get(world, random_log(world, seed=seed), ("k",), lambda s=seed: s) == seed
