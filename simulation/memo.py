@@ -10,6 +10,7 @@ a new object that happens to get a dead one's ``id`` is never served its results
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
@@ -30,6 +31,7 @@ class OutputMemo[T]:
         self.max_entries = max_entries
         self._on_store = on_store
         self._entries: OrderedDict[tuple, tuple[weakref.ref, weakref.ref, T]] = OrderedDict()
+        self._lock = threading.Lock()  # dashboard sessions share a memo from several threads
 
     def get(self, world: World, log: ObservationLog, key: tuple, make: Callable[[], T]) -> T:
         """Return ``make()``, remembered per (world, log, key).
@@ -41,22 +43,25 @@ class OutputMemo[T]:
             make: Computes the result.
         """
         full_key = (id(world), id(log), key)
-        entry = self._entries.get(full_key)
-        if entry is not None and entry[0]() is world and entry[1]() is log:
-            self._entries.move_to_end(full_key)
-            return entry[2]
-        result = make()
+        with self._lock:
+            entry = self._entries.get(full_key)
+            if entry is not None and entry[0]() is world and entry[1]() is log:
+                self._entries.move_to_end(full_key)
+                return entry[2]
+        result = make()  # outside the lock: two threads may compute the same result, never wait on each other
         if self._on_store is not None:
             self._on_store(result)
-        self._entries[full_key] = (weakref.ref(world), weakref.ref(log), result)
-        self._entries.move_to_end(full_key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        with self._lock:
+            self._entries[full_key] = (weakref.ref(world), weakref.ref(log), result)
+            self._entries.move_to_end(full_key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
         return result
 
     def clear(self) -> None:
         """Forget every result."""
-        self._entries.clear()
+        with self._lock:
+            self._entries.clear()
 
     def __len__(self) -> int:
         """Return how many results are remembered."""

@@ -46,3 +46,17 @@ def test_a_memo_never_keeps_a_log_alive_nor_serves_a_dead_ones_results():
     assert alive() is None
     for seed in range(2, 12):  # new logs, some of which may reuse the dead one's id
         assert memo.get(world, random_log(world, seed=seed), ("k",), lambda s=seed: s) == seed
+
+
+def test_many_threads_share_a_memo_without_errors():
+    from concurrent.futures import ThreadPoolExecutor
+
+    memo = OutputMemo(3)
+    world, log = small_world(), random_log(small_world(), seed=1)
+
+    def use(i):
+        return memo.get(world, log, (i % 7,), lambda: i % 7)
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(use, range(5000))) == [i % 7 for i in range(5000)]
+    assert len(memo) <= 3
