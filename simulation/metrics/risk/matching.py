@@ -96,6 +96,8 @@ def _first_at_node(node: np.ndarray, weight: np.ndarray, mix: np.ndarray, positi
     best_mix = np.full(n_nodes, np.iinfo(np.uint64).max, dtype=np.uint64)
     np.minimum.at(best_mix, node[top], mix[top])
     top &= mix == best_mix[node]
+    if not (np.bincount(node[top], minlength=n_nodes) > 1).any():
+        return top  # the usual case: weight and mix already single out one pair per node
     best_position = np.full(n_nodes, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(best_position, node[top], position[top])
     return top & (position == best_position[node])
