@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,16 +33,18 @@ class MetricDoc:
 
 
 SECTION_HEADERS: tuple[str, ...] = ("Args:", "Returns:", "Raises:", "Yields:")
+CROSS_REFERENCE = re.compile(r":(?:func|mod|class|meth|attr|data):`~?([^`]+)`")
+"""A Sphinx cross-reference role (``:func:`name```), shown on the page as the plain code name."""
 
 
 def prose(docstring: str) -> str:
-    """Return a docstring without its Args/Returns/Raises sections (what a reader of the page needs)."""
+    """Return a docstring without its Args/Returns/Raises sections and with cross-references as plain code."""
     kept = []
     for line in docstring.splitlines():
         if line.strip() in SECTION_HEADERS:
             break
         kept.append(line)
-    return "\n".join(kept).strip()
+    return CROSS_REFERENCE.sub(r"`\1`", "\n".join(kept).strip())
 
 
 def metric_docs(kind: str) -> list[MetricDoc]:
@@ -50,5 +53,5 @@ def metric_docs(kind: str) -> list[MetricDoc]:
     for outcome, function in REGISTRIES[kind].items():
         module = sys.modules.get(function.__module__)
         docs.append(MetricDoc(outcome=outcome, label=pretty(outcome), definition=prose(inspect.getdoc(function) or ""),
-                              background=inspect.getdoc(module) or "" if module else ""))
+                              background=CROSS_REFERENCE.sub(r"`\1`", inspect.getdoc(module) or "") if module else ""))
     return docs

@@ -41,3 +41,12 @@ def test_methods_page_documents_every_registered_metric(kind, first):
     docs = metric_docs(kind)
     assert docs[0].outcome == first and len(docs) >= 6
     assert all(doc.definition and doc.background and doc.label for doc in docs)
+
+
+def test_methods_page_shows_cross_references_as_plain_code():
+    from dashboard.methods import prose
+
+    text = prose("Estimate from :func:`estimate_crowd` and :mod:`~simulation.release`.\n\nArgs:\n    x: ignored")
+    assert text == "Estimate from `estimate_crowd` and `simulation.release`."
+    for kind in ("utility", "risk"):
+        assert not any(":func:`" in doc.definition + doc.background for doc in metric_docs(kind))
