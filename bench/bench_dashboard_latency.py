@@ -4,11 +4,13 @@ Runs the whole app in Streamlit's AppTest (the same script run a browser trigger
 default scale (the default preset: 5,000 residents x 7 days), then submits a series of control changes and times
 each rerun. Only stages 3 (release) and 4 (assess) should rerun; the stage counters show it.
 
-Run: /work/venv/bin/python bench/bench_dashboard_latency.py
+Run: /work/venv/bin/python bench/bench_dashboard_latency.py [--preset NAME] (default: the default preset; another
+preset is picked in the page's preset box first, as a planner would).
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
@@ -53,8 +55,14 @@ def timed_run(at: AppTest) -> float:
 
 def main() -> None:
     """Time the first load, an unchanged rerun and each control change."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--preset", default=None, help="start from this preset instead of the default one")
+    args = parser.parse_args()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
     cold = timed_run(at)
+    if args.preset:
+        at.selectbox(key="preset_picker").set_value(args.preset)
+        print(f"preset {args.preset} picked: {timed_run(at):.2f} s")
     config = at.session_state["scenario"]
     print(f"scenario {config.name}: {config.population.residents} residents x {config.world.days} days, "
           f"{len(config.sensors)} sensor deployments")
