@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulation.controls.capture_memo import clear_remembered_captures  # noqa: E402
+from simulation.controls.state_memo import clear_remembered_states  # noqa: E402
 from simulation.metrics.assess import clear_remembered_attacks  # noqa: E402
 from simulation.metrics.utility.truth import clear_truth_grids  # noqa: E402
 from simulation.pipeline import apply_controls, assess, build_world, observe, stage_key  # noqa: E402
@@ -37,7 +37,7 @@ def time_stages(world, log, config: ScenarioConfig, repeat: int) -> tuple[list[f
     """Return the release and assessment times of ``repeat`` releases."""
     release_s, assess_s = [], []
     for _ in range(repeat):
-        clear_remembered_captures()
+        clear_remembered_states()
         clear_remembered_attacks()
         start = time.perf_counter()
         release = apply_controls(world, log, config)

@@ -21,7 +21,6 @@ from bench_sensors import make_world  # noqa: E402
 from common import SENSORS  # noqa: E402
 
 from simulation.controls.base import ReleaseState  # noqa: E402
-from simulation.controls.capture_memo import clear_remembered_captures  # noqa: E402
 from simulation.controls.pipeline import (  # noqa: E402
     CONTROLS,
     apply_controls,
@@ -29,6 +28,7 @@ from simulation.controls.pipeline import (  # noqa: E402
     make_context,
     to_release,
 )
+from simulation.controls.state_memo import clear_remembered_states  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402
 from simulation.sensors import observe  # noqa: E402
 
@@ -46,7 +46,7 @@ def timed(world, log, config, cold: bool) -> tuple[float, float]:
     walls, cpus = [], []
     for _ in range(REPEATS):
         if cold:
-            clear_remembered_captures()
+            clear_remembered_states()
         wall, cpu = time.perf_counter(), time.process_time()
         apply_controls(world, log, config)
         walls.append(time.perf_counter() - wall)

@@ -45,7 +45,6 @@ import pandas as pd
 from simulation.controls.access import Access
 from simulation.controls.aggregation import Aggregation
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, n_rows
-from simulation.controls.capture_memo import remembered_capture
 from simulation.controls.differential_privacy import DifferentialPrivacy
 from simulation.controls.edge_aggregation import EdgeAggregation
 from simulation.controls.face_recognition import FaceRecognition
@@ -55,6 +54,7 @@ from simulation.controls.opt_out import OptOut
 from simulation.controls.pseudonymisation import Pseudonymisation
 from simulation.controls.release_level import ReleaseLevel
 from simulation.controls.retention import Retention
+from simulation.controls.state_memo import remembered_state
 from simulation.observations import ObservationLog
 from simulation.release import AUDIT_COLUMNS, Release
 from simulation.scenario import SENSOR_KINDS, ScenarioConfig
@@ -106,48 +106,54 @@ def make_context(world: World, log: ObservationLog, config: ScenarioConfig) -> C
                           sampling_minutes=sampling, sensor_names=names)
 
 
-CAPTURE_CHECKPOINTS: tuple[str, ...] = ("opt_out", "face_recognition")
-"""Capture controls after which the state is remembered (:mod:`.capture_memo`): the log split with the opt-outs
-applied, and the end of capture."""
+CHECKPOINTS: tuple[str, ...] = ("opt_out", "face_recognition", "aggregation")
+"""Controls after which the state is remembered (:mod:`.state_memo`): the log split with the opt-outs applied,
+the end of capture, and the exact aggregates (all that differential privacy, k and the release level start from)."""
+
+Step = Callable[[], tuple[ReleaseState, list[dict]]]
 
 
-def _applied(previous: Callable[[], tuple[ReleaseState, list[dict]]], control: Control, order: int,
-             context: ControlContext) -> tuple[ReleaseState, list[dict]]:
+def _applied(previous: Step, control: Control, order: int, context: ControlContext) -> tuple[ReleaseState, list[dict]]:
     """Return the state and audit of ``previous()`` with one more control applied."""
     state, audit = previous()
     state, rows = control.apply(state, context)
     return state, audit + [{**row, "order": order} for row in rows]
 
 
-def run_capture(world: World, log: ObservationLog, config: ScenarioConfig,
-                context: ControlContext) -> tuple[ReleaseState, list[dict]]:
-    """Apply the capture controls (remembered at CAPTURE_CHECKPOINTS) and return the state and its audit rows."""
+def _with_snapshot(previous: Step) -> tuple[ReleaseState, list[dict]]:
+    """Return ``previous()`` with its records kept aside as captured (the source of the aggregates)."""
+    state, audit = previous()
+    return state.evolve(captured=dict(state.records)), audit
+
+
+def _settings(config: ScenarioConfig, control: Control) -> str:
+    """Return a control's own settings as JSON ("null" for a control without a section)."""
+    section = getattr(config.controls, control.name, None)
+    return section.model_dump_json() if section is not None else "null"
+
+
+def run_controls(world: World, log: ObservationLog, config: ScenarioConfig) -> ReleaseState:
+    """Apply every control in order and return the final working state (with its audit).
+
+    The states at CHECKPOINTS are remembered per (world, log, seed, sensors, settings of the controls so far), so a
+    rerun starts from the last checkpoint whose settings did not move.
+    """
+    context = make_context(world, log, config)
+
     def split() -> tuple[ReleaseState, list[dict]]:
         return ReleaseState(records=initial_records(log), units=np.arange(world.city.n_zones, dtype=np.int32),
                             time_bin_minutes=log.slot_minutes), []
 
     key: tuple = (config.seed, tuple(sensor.model_dump_json() for sensor in config.sensors))
-    make: Callable[[], tuple[ReleaseState, list[dict]]] = split
+    make: Step = split
     for order, control in enumerate(CONTROLS, start=1):
-        if control.stage != "capture":
-            break
-        key += ((control.name, getattr(config.controls, control.name).model_dump_json()),)
+        if order > 1 and control.stage != "capture" and CONTROLS[order - 2].stage == "capture":
+            make = partial(_with_snapshot, make)
+        key += ((control.name, _settings(config, control)),)
         make = partial(_applied, make, control, order, context)
-        if control.name in CAPTURE_CHECKPOINTS:
-            make = partial(remembered_capture, world, log, key, make)
-    return make()
-
-
-def run_controls(world: World, log: ObservationLog, config: ScenarioConfig) -> ReleaseState:
-    """Apply every control in order and return the final working state (with its audit)."""
-    context = make_context(world, log, config)
-    state, audit = run_capture(world, log, config, context)
-    state = state.evolve(captured=dict(state.records))
-    for order, control in enumerate(CONTROLS, start=1):
-        if control.stage == "capture":
-            continue
-        state, rows = control.apply(state, context)
-        audit += [{**row, "order": order} for row in rows]
+        if control.name in CHECKPOINTS:
+            make = partial(remembered_state, world, log, key, make)
+    state, audit = make()
     return state.evolve(audit=tuple(audit))
 
 
