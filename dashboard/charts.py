@@ -39,6 +39,14 @@ TRADEOFF_AREA = PlotArea(x_range=(-0.1, 1.1), y_range=(-0.08, 1.1), width_px=820
 """The trade-off chart's axes and the nominal size of its plotting area (for placing labels)."""
 
 
+def _label(x: float, y: float, text: str, offset: tuple[float, float], colour: str, line_colour: str,
+           size: int = 13, line_width: float = 1.0) -> dict:
+    """Return a plotly annotation: a label at a pixel offset from its point, joined to it by a thin line."""
+    return {"x": x, "y": y, "text": text, "ax": offset[0], "ay": offset[1], "showarrow": True, "arrowhead": 0,
+            "arrowwidth": line_width, "arrowcolor": line_colour, "font": {"size": size, "color": colour},
+            "bgcolor": "rgba(255,255,255,0.85)"}
+
+
 def _label_annotations(points: pd.DataFrame) -> list[dict]:
     """Return one annotation per labelled point: the current scenario first, then the presets.
 
@@ -50,17 +58,11 @@ def _label_annotations(points: pd.DataFrame) -> list[dict]:
     offsets = place_labels(labelled["risk"].to_numpy(), labelled["utility"].to_numpy(),
                            [str(label) for label in labelled["label"]], TRADEOFF_AREA,
                            obstacles=(points["risk"].to_numpy(), points["utility"].to_numpy()))
-    notes = []
-    for (_, row), (ax, ay) in zip(labelled.iterrows(), offsets, strict=True):
-        is_current = row["role"] == "current"
-        notes.append({"x": row["risk"], "y": row["utility"], "text": f"<b>{row['label']}</b>" if is_current
-                      else str(row["label"]), "ax": ax, "ay": ay, "showarrow": True, "arrowhead": 0,
-                      "arrowwidth": 1.5 if is_current else 1,
-                      "arrowcolor": ROLE_STYLE["current"][0] if is_current else "#999999",
-                      "font": {"size": 14 if is_current else 13,
-                               "color": ROLE_STYLE["current"][0] if is_current else "#333333"},
-                      "bgcolor": "rgba(255,255,255,0.85)"})
-    return notes
+    current_colour = ROLE_STYLE["current"][0]
+    return [_label(row["risk"], row["utility"], f"<b>{row['label']}</b>", offset, current_colour, current_colour,
+                   size=14, line_width=1.5) if row["role"] == "current"
+            else _label(row["risk"], row["utility"], str(row["label"]), offset, "#333333", "#999999")
+            for (_, row), offset in zip(labelled.iterrows(), offsets, strict=True)]
 
 
 def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) -> go.Figure:
@@ -111,14 +113,12 @@ def scenarios_figure(points: pd.DataFrame) -> go.Figure:
     labels = [str(label) for label in points["label"]]
     offsets = place_labels(points["risk"].to_numpy(), points["utility"].to_numpy(), labels, COMPARE_AREA)
     notes = []
-    for i, (row, (ax, ay)) in enumerate(zip(points.itertuples(), offsets, strict=True)):
+    for i, (row, offset) in enumerate(zip(points.itertuples(), offsets, strict=True)):
         colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
         fig.add_trace(go.Scatter(x=[row.risk], y=[row.utility], mode="markers", name=row.label,
                                  hovertemplate=f"<b>{row.label}</b><br>" + HOVER_NUMBERS,
                                  marker={"color": colour, "size": 18, "symbol": "diamond"}))
-        notes.append({"x": row.risk, "y": row.utility, "text": labels[i], "ax": ax, "ay": ay, "showarrow": True,
-                      "arrowhead": 0, "arrowwidth": 1, "arrowcolor": colour, "font": {"size": 13, "color": colour},
-                      "bgcolor": "rgba(255,255,255,0.85)"})
+        notes.append(_label(row.risk, row.utility, labels[i], offset, colour, colour))
     fig.update_layout(annotations=notes)
     fig.update_xaxes(title="Privacy risk - lower is better", range=list(COMPARE_AREA.x_range))
     fig.update_yaxes(title="Service utility - higher is better", range=list(COMPARE_AREA.y_range))

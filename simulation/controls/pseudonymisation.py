@@ -72,10 +72,10 @@ def keyed_hash(tokens: np.ndarray, key: bytes) -> np.ndarray:
 
 def _hash_groups(tokens: np.ndarray, starts: np.ndarray, keys: list[bytes]) -> np.ndarray:
     """Hash consecutive groups of tokens, group g (from ``starts[g]``) with ``keys[g]``."""
-    words = np.frombuffer(b"".join(keys), dtype="<u8").reshape(-1, 2).astype(np.uint64)
+    words = np.frombuffer(b"".join(keys), dtype="<u8").astype(np.uint64, copy=False).reshape(-1, 2)
     sizes = np.diff(np.r_[starts, len(tokens)])
     k0, k1 = np.repeat(words[:, 0], sizes), np.repeat(words[:, 1], sizes)
-    hashed = siphash24(tokens.astype("<i8", copy=False).view("<u8").astype(np.uint64), k0, k1)
+    hashed = siphash24(np.ascontiguousarray(tokens, dtype=np.int64).view(np.uint64), k0, k1)  # token mod 2**64
     return hashed.view(np.int64) & np.int64(0x7FFFFFFFFFFFFFFF)
 
 

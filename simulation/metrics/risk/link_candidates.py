@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulation.metrics.risk.ranges import expand_ranges
+
 MAX_GAP_MINUTES = 720
 """Longest gap between an old pseudonym's last record and a new one's first for a link."""
 LINK_RADIUS_UNITS = 1.0
@@ -153,10 +155,7 @@ def _for_every_member(old: np.ndarray, new: np.ndarray, cost: np.ndarray,
                       member: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the candidates of every trace, given those of every class (ordered by class) and each trace's class."""
     count = np.bincount(old, minlength=int(member.max()) + 1 if member.size else 0)
-    first = np.cumsum(count) - count
-    per_trace = count[member]
-    trace = np.repeat(np.arange(member.size), per_trace)
-    source = np.repeat(first[member] - (np.cumsum(per_trace) - per_trace), per_trace) + np.arange(trace.size)
+    trace, source = expand_ranges((np.cumsum(count) - count)[member], count[member])
     return trace, new[source], cost[source]
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.risk.matching import best_matching
+from simulation.metrics.risk.ranges import expand_ranges
 from simulation.metrics.risk.traces import Traces, readable_traces
 
 MIN_SHARED_POINTS = 2
@@ -41,8 +42,7 @@ def shared_points(a: Traces, b: Traces) -> tuple[np.ndarray, np.ndarray, np.ndar
     common = np.flatnonzero((index_a.sizes[:n_points] > 0) & (index_b.sizes[:n_points] > 0))
     size_a, size_b = index_a.sizes[common], index_b.sizes[common]
     meetings = size_a * size_b
-    at = np.repeat(np.arange(common.size), meetings)
-    rank = np.arange(at.size) - np.repeat(np.cumsum(meetings) - meetings, meetings)
+    at, rank = expand_ranges(np.zeros(common.size, dtype=np.int64), meetings)
     trace_a = index_a.posting[index_a.offsets[common][at] + rank // size_b[at]]
     trace_b = index_b.posting[index_b.offsets[common][at] + rank % size_b[at]]
     weight = np.log(a.n_traces * b.n_traces / meetings.astype(float))[at]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.metrics.risk.ranges import expand_ranges
+
 NO_POINT = -1
 """Padding in a query row (fewer known points than columns)."""
 
@@ -104,10 +106,8 @@ class PointIndex:
         total = int(pivot_size.sum())
         if total == 0:
             return
-        owner = np.repeat(np.arange(n), pivot_size)
-        first = np.cumsum(pivot_size) - pivot_size
-        within = np.arange(total) - np.repeat(first, pivot_size)
-        candidate = self.posting[self.offsets[pivot][owner] + within]
+        owner, position = expand_ranges(self.offsets[pivot], pivot_size)
+        candidate = self.posting[position]
         ok = np.ones(total, dtype=bool)
         for column in range(queries.shape[1]):
             needed = (queries[:, column] != NO_POINT) & (pivot_col != column)

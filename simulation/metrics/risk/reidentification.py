@@ -27,6 +27,7 @@ import pandas as pd
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.risk.location_attack import draw_known_points
 from simulation.metrics.risk.point_index import sorted_unique
+from simulation.metrics.risk.ranges import expand_ranges
 from simulation.metrics.risk.traces import (
     NIGHT_HOURS,
     WORK_HOURS,
@@ -109,9 +110,7 @@ def _same_place_groups(trace_place: np.ndarray, epoch: np.ndarray, target: np.nd
     group_place, group_first = key[starts] // n_epochs, traced[starts]
     low = np.searchsorted(group_place, target_place, side="left")
     high = np.searchsorted(group_place, target_place, side="right")
-    count = high - low
-    owner = np.repeat(np.arange(target.size), count)
-    group = np.repeat(low, count) + (np.arange(owner.size) - np.repeat(np.cumsum(count) - count, count))
+    owner, group = expand_ranges(low, high - low)
     return target[owner], sizes[group], group_first[group]
 
 

@@ -78,14 +78,23 @@ class Traces:
         (time, row) keys, without sorting the records.
         """
         row_key = (self.time.astype(np.int64) << 32) | np.arange(self.time.size, dtype=np.int64)
-        first = np.full(self.n_traces, np.iinfo(np.int64).max, dtype=np.int64)
-        last = np.full(self.n_traces, -1, dtype=np.int64)
-        np.minimum.at(first, self.trace, row_key)
-        np.maximum.at(last, self.trace, row_key)
+        first, last = group_min_max(self.trace, row_key, self.n_traces)
         first_row, last_row = first & 0xFFFFFFFF, last & 0xFFFFFFFF
         return pd.DataFrame({"epoch": self.trace_epoch, "first_time": self.time[first_row],
                              "last_time": self.time[last_row], "first_unit": self.unit[first_row],
                              "last_unit": self.unit[last_row]}, copy=False)
+
+
+def group_min_max(group: np.ndarray, value: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return each group's smallest and largest non-negative value (int64 max and -1 for an empty group).
+
+    Two scatters (``np.minimum.at``, ``np.maximum.at``): no sort of the rows.
+    """
+    low = np.full(n_groups, np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(n_groups, -1, dtype=np.int64)
+    np.minimum.at(low, group, value)
+    np.maximum.at(high, group, value)
+    return low, high
 
 
 def majority(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
@@ -99,10 +108,7 @@ def majority(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
     if not keep.any():
         return out
     group, value = group[keep].astype(np.int64), value[keep].astype(np.int64)
-    low = np.full(n_groups, np.iinfo(np.int64).max, dtype=np.int64)
-    high = np.full(n_groups, -1, dtype=np.int64)
-    np.minimum.at(low, group, value)
-    np.maximum.at(high, group, value)
+    low, high = group_min_max(group, value, n_groups)
     uniform = low == high
     out[uniform] = low[uniform]
     mixed = (high > low)[group]
@@ -137,10 +143,7 @@ def trace_codes(pseudonym: np.ndarray, epoch: np.ndarray, codes: np.ndarray | No
     code = code.astype(np.int64)
     if code.size == 0:
         return code
-    low = np.full(len(labels), np.iinfo(np.int64).max, dtype=np.int64)
-    high = np.full(len(labels), -1, dtype=np.int64)
-    np.minimum.at(low, code, epoch)
-    np.maximum.at(high, code, epoch)
+    low, high = group_min_max(code, epoch, len(labels))
     if np.array_equal(low, high):
         return code
     return pd.factorize(code * (int(epoch.max()) + 1) + epoch, sort=True)[0].astype(np.int64)

@@ -29,7 +29,7 @@ from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.risk.link_candidates import candidate_links
 from simulation.metrics.risk.matching import best_matching
 from simulation.metrics.risk.point_index import sorted_unique
-from simulation.metrics.risk.traces import Traces, readable_traces
+from simulation.metrics.risk.traces import Traces, group_min_max, readable_traces
 
 
 def unit_centroids(zone_x: np.ndarray, zone_y: np.ndarray, units: np.ndarray) -> np.ndarray:
@@ -102,10 +102,7 @@ def tracked_hours(traces: Traces, chain: np.ndarray, n_residents: int) -> np.nda
     best = np.zeros(n_residents, dtype=np.int64)
     if not resident.size:
         return best
-    low = np.full(traces.n_traces, np.iinfo(np.int64).max, dtype=np.int64)
-    high = np.full(traces.n_traces, -1, dtype=np.int64)
-    np.minimum.at(low, row_chain, resident)
-    np.maximum.at(high, row_chain, resident)
+    low, high = group_min_max(row_chain, resident, traces.n_traces)
     if np.array_equal(low[row_chain], high[row_chain]) and traces.n_traces * hours <= BITMAP_CELLS:
         seen = np.zeros(traces.n_traces * hours, dtype=bool)
         seen[row_chain * hours + hour] = True

@@ -6,45 +6,42 @@ changes, so the grids are computed once per world.
 
 from __future__ import annotations
 
-import weakref
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from simulation.codes import HOME, MODE_CAR
-from simulation.metrics.truths import clear_remembered_truths
+from simulation.metrics.truths import clear_remembered_truths, remembered_truth
 from simulation.observations import ObservationLog
 from simulation.world import World
 
 TruthGrid = Literal["everyone", "out_of_home", "driving"]
-_TRUTH_GRIDS: weakref.WeakKeyDictionary[World, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
 
 
 def truth_grid(world: World, who: TruthGrid) -> np.ndarray:
     """Return a (n_zones, hours) occupancy truth of a world, computed once per world and kept while it lives.
 
-    Stage 4 reruns on the same world whenever a control or the adversary changes, so the grids are cached per
-    World object (a weak reference: the cache never keeps a world alive). Callers must not modify the result.
+    Stage 4 reruns on the same world whenever a control or the adversary changes, so the grids are remembered per
+    World object (:func:`simulation.metrics.truths.remembered_truth`). The result is read-only.
 
     Args:
         world: The truth.
         who: "everyone", "out_of_home" (activity not HOME) or "driving" (travel mode car).
     """
-    grids = _TRUTH_GRIDS.setdefault(world, {})
-    if who not in grids:
+    def make() -> np.ndarray:
         masks = {"everyone": None, "out_of_home": lambda: world.activity != HOME,
                  "driving": lambda: world.mode == MODE_CAR}
         make_mask = masks[who]
         grid = occupancy_truth(world, None if make_mask is None else make_mask())
         grid.setflags(write=False)
-        grids[who] = grid
-    return grids[who]
+        return grid
+
+    return remembered_truth(world, ("truth_grid", who), make)
 
 
 def clear_truth_grids() -> None:
-    """Forget every cached truth (benchmarks use it to time a first assessment)."""
-    _TRUTH_GRIDS.clear()
+    """Forget every remembered truth (benchmarks use it to time a first assessment)."""
     clear_remembered_truths()
 
 
