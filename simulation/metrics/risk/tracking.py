@@ -85,31 +85,63 @@ def link_chains(traces: Traces, centroid: np.ndarray, unit_width: float,
 
 
 BITMAP_CELLS = 16_000_000
-"""Largest (chain, hour) bitmap used to count distinct hours; beyond it the keys are sorted instead."""
+"""Largest (trace or chain, hour) bitmap used to count distinct hours; beyond it the keys are sorted instead."""
 
 
 def tracked_hours(traces: Traces, chain: np.ndarray, n_residents: int) -> np.ndarray:
     """Return, per resident, the hours in which their best chain holds a record truly theirs.
 
-    A (chain, resident) pair's hours are counted distinct: with a (chain, hour) bitmap when every chain holds
-    one resident's records only (the usual case) and the bitmap is small, else by sorting the keys.
+    The distinct hours of a (chain, resident) pair are the sum of its traces' distinct hours whenever no hour
+    holds records of two key epochs (every epoch's released hours end before the next epoch's begin, as with
+    keys rotated on the hour) and every trace holds one resident's records: then each trace's hours are
+    counted in a small (trace, hour within the trace) bitmap, and only traces are grouped. Otherwise the
+    (chain, resident, hour) keys of the rows are sorted.
     """
     owned = traces.resident >= 0
-    hours = int(traces.time.max()) // 60 + 1 if traces.time.size else 1
-    resident = traces.resident[owned]
-    row_chain = chain[traces.trace[owned]]
-    hour = traces.time[owned] // 60
     best = np.zeros(n_residents, dtype=np.int64)
-    if not resident.size:
+    if not owned.any():
         return best
-    low, high = group_min_max(row_chain, resident, traces.n_traces)
-    if np.array_equal(low[row_chain], high[row_chain]) and traces.n_traces * hours <= BITMAP_CELLS:
-        seen = np.zeros(traces.n_traces * hours, dtype=bool)
-        seen[row_chain * hours + hour] = True
-        counts = seen.reshape(traces.n_traces, hours).sum(axis=1)
-        held = high >= 0
-        np.maximum.at(best, high[held], counts[held])
-        return best
+    trace, resident, hour = traces.trace[owned], traces.resident[owned], traces.time[owned] // 60
+    per_trace = _hours_per_trace(traces, trace, resident, hour)
+    if per_trace is None:
+        return _hours_by_sorting(chain[trace], resident, hour, n_residents)
+    owner, hours = per_trace
+    held = owner >= 0
+    pair, pairs = pd.factorize(chain[held] * n_residents + owner[held])
+    np.maximum.at(best, pairs % n_residents, np.bincount(pair, weights=hours[held]).astype(np.int64))
+    return best
+
+
+def _hours_per_trace(traces: Traces, trace: np.ndarray, resident: np.ndarray,
+                     hour: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return each trace's resident (-1 if none) and distinct hours, or None if traces cannot be summed.
+
+    Traces cannot be summed when an hour holds records of two key epochs (a chain's traces could then share
+    it), when a trace holds records of several residents, or when the bitmap would exceed BITMAP_CELLS.
+    """
+    ends = traces.ends
+    first_hour = ends["first_time"].to_numpy(np.int64) // 60
+    last_hour = ends["last_time"].to_numpy(np.int64) // 60
+    step = np.unique(traces.trace_epoch, return_inverse=True)[1]
+    n_steps = int(step.max()) + 1
+    if (group_min_max(step, last_hour, n_steps)[1][:-1] >= group_min_max(step, first_hour, n_steps)[0][1:]).any():
+        return None  # an hour holds records of two epochs: one chain's traces may share it
+    low, high = group_min_max(trace, resident, traces.n_traces)
+    if (low[trace] != high[trace]).any():
+        return None  # a trace holds several residents' records
+    width = int((last_hour - first_hour).max()) + 1
+    if traces.n_traces * width > BITMAP_CELLS:
+        return None
+    seen = np.zeros(traces.n_traces * width, dtype=bool)
+    seen[trace * width + hour - first_hour[trace]] = True
+    return high, seen.reshape(traces.n_traces, width).sum(axis=1)
+
+
+def _hours_by_sorting(row_chain: np.ndarray, resident: np.ndarray, hour: np.ndarray,
+                      n_residents: int) -> np.ndarray:
+    """Return, per resident, the most distinct hours of any (chain, resident) pair, from the sorted row keys."""
+    best = np.zeros(n_residents, dtype=np.int64)
+    hours = int(hour.max()) + 1
     key = sorted_unique((row_chain * n_residents + resident) * hours + hour)
     pair = key // hours  # sorted, so each (chain, resident) pair is one run
     starts = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
