@@ -165,8 +165,15 @@ def outcomes_of(config: ScenarioConfig) -> dict[str, float]:
 
 
 def preset_outcomes() -> dict[str, dict[str, float]]:
-    """Return every preset's outcomes (each preset run once per process, then cached)."""
-    return {name: outcomes_of(preset_config(name)) for name in presets()}
+    """Return every preset's outcomes (each preset run once per process, then cached).
+
+    The session's reference preset runs last: the stage-3 states remembered for quick control changes
+    (:mod:`simulation.controls.state_memo`, the last two scenarios) are then its own when a session opens on it.
+    """
+    names = list(presets())
+    reference = _session().get("reference")
+    outcomes = {name: outcomes_of(preset_config(name)) for name in sorted(names, key=lambda n: n == reference)}
+    return {name: outcomes[name] for name in names}
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)

@@ -14,11 +14,11 @@ st.selectbox("Start from a preset", names, index=names.index(state.reference()),
              help="Loads the preset's sensors and controls; the numbers below are compared with it.")
 st.caption(state.presets()[state.reference()].summary)
 
+reference = state.preset_outcomes()[state.reference()]  # first: the reference preset's stages are run last
 result = state.current_result()
 if result is None:
     components.controls_form(state.scenario())
     st.stop()
-reference = state.preset_outcomes()[state.reference()]
 headline = st.container()  # shown above the chart, filled after it: the chart reaches the browser first
 st.plotly_chart(components.tradeoff_figure(result), key="tradeoff")
 with headline:
