@@ -74,15 +74,19 @@ def greedy_matching(left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> 
     left_free = np.ones(n_left, dtype=bool)
     right_free = np.ones(n_right, dtype=bool)
     alive = np.arange(left.size)
+    alive_left, alive_right, alive_weight, alive_mix = left, right, weight, mix  # round one: every pair, no copies
     chosen = []
     while alive.size:
-        first_at_left = _first_at_node(left[alive], weight[alive], mix[alive], alive, n_left)
-        first_at_right = _first_at_node(right[alive], weight[alive], mix[alive], alive, n_right)
+        first_at_left = _first_at_node(alive_left, alive_weight, alive_mix, alive, n_left)
+        first_at_right = _first_at_node(alive_right, alive_weight, alive_mix, alive, n_right)
         dominant = alive[first_at_left & first_at_right]
         chosen.append(dominant)
         left_free[left[dominant]] = False
         right_free[right[dominant]] = False
-        alive = alive[left_free[left[alive]] & right_free[right[alive]]]
+        still = left_free[alive_left] & right_free[alive_right]
+        alive = alive[still]
+        alive_left, alive_right = alive_left[still], alive_right[still]
+        alive_weight, alive_mix = alive_weight[still], alive_mix[still]
     picked = np.concatenate(chosen) if chosen else np.empty(0, np.int64)
     return left[picked], right[picked]
 

@@ -17,5 +17,6 @@ def expand_ranges(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np
     """
     sizes = np.asarray(sizes, dtype=np.int64)
     owner = np.repeat(np.arange(sizes.size), sizes)
-    index = np.repeat(np.asarray(starts, dtype=np.int64) - (np.cumsum(sizes) - sizes), sizes) + np.arange(owner.size)
+    index = np.repeat(np.asarray(starts, dtype=np.int64) - (np.cumsum(sizes) - sizes), sizes)
+    index += np.arange(owner.size)  # in place: one large array fewer to allocate
     return owner, index
