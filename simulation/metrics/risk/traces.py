@@ -104,10 +104,10 @@ def majority(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
     scatter; only the rows of mixed groups are sorted.
     """
     out = np.full(n_groups, -1, dtype=np.int64)
-    keep = value >= 0
-    if not keep.any():
+    keep = _all_or_mask(value >= 0)
+    if isinstance(keep, np.ndarray) and not keep.any():
         return out
-    group, value = group[keep].astype(np.int64), value[keep].astype(np.int64)
+    group, value = group[keep].astype(np.int64, copy=False), value[keep].astype(np.int64, copy=False)
     low, high = group_min_max(group, value, n_groups)
     uniform = low == high
     out[uniform] = low[uniform]
@@ -153,11 +153,10 @@ def _build(release: Release, kind: str) -> Traces:
     frame = release.records[kind]
     truth = np.asarray(release.record_truth.get(kind, np.full(len(frame), -1)), dtype=np.int64)
     pseudonym = frame["pseudonym"].to_numpy(np.int64)
-    keep = pseudonym != -1
+    keep = _all_or_mask(pseudonym != -1)
     epoch = frame["epoch"].to_numpy(np.int64)[keep]
-    pseudonym = pseudonym[keep]
     codes = release.pseudonym_codes.get(kind)
-    trace = trace_codes(pseudonym, epoch, None if codes is None else np.asarray(codes, dtype=np.int64)[keep])
+    trace = trace_codes(pseudonym[keep], epoch, None if codes is None else np.asarray(codes, dtype=np.int64)[keep])
     n_traces = int(trace.max()) + 1 if trace.size else 0
     trace_epoch = np.zeros(n_traces, dtype=np.int64)
     trace_epoch[trace] = epoch
@@ -169,6 +168,11 @@ def _build(release: Release, kind: str) -> Traces:
     return Traces(kind=kind, trace=trace, unit=unit, time=time, point=unit * n_bins + time // bins,
                   resident=resident, trace_epoch=trace_epoch, trace_owner=majority(trace, resident, n_traces),
                   time_bin_minutes=bins)
+
+
+def _all_or_mask(mask: np.ndarray) -> np.ndarray | slice:
+    """Return ``mask``, or an everything-slice when it is all True (indexing with it then copies nothing)."""
+    return slice(None) if mask.all() else mask
 
 
 _CACHE: weakref.WeakKeyDictionary[Release, dict[str, Traces]] = weakref.WeakKeyDictionary()
