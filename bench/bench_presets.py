@@ -24,13 +24,12 @@ from simulation.metrics.utility.truth import clear_truth_grids  # noqa: E402
 from simulation.pipeline import apply_controls, assess, build_world, observe, stage_key  # noqa: E402
 from simulation.presets import load_preset, preset_names  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402
+from simulation.sweep import apply_settings  # noqa: E402
 
 
 def with_rotation(config: ScenarioConfig, rotation: str) -> ScenarioConfig:
     """Return the scenario with its pseudonym key rotation replaced."""
-    controls = config.controls
-    pseudonymisation = controls.pseudonymisation.model_copy(update={"rotation": rotation})
-    return config.model_copy(update={"controls": controls.model_copy(update={"pseudonymisation": pseudonymisation})})
+    return apply_settings(config, {"controls.pseudonymisation.rotation": rotation})
 
 
 def time_stages(world, log, config: ScenarioConfig, repeat: int) -> tuple[list[float], list[float]]:

@@ -27,21 +27,14 @@ from simulation.controls.state_memo import clear_remembered_states  # noqa: E402
 from simulation.metrics.assess import clear_remembered_attacks  # noqa: E402
 from simulation.pipeline import apply_controls, assess, build_world, observe  # noqa: E402
 from simulation.presets import load_preset, preset_names  # noqa: E402
-from simulation.scenario import ScenarioConfig  # noqa: E402
+from simulation.sweep import apply_settings  # noqa: E402
 
-CHANGES: dict[str, dict[str, dict]] = {
-    "hourly": {"pseudonymisation": {"rotation": "hourly"}},
-    "blocks": {"pseudonymisation": {"rotation": "hourly"}, "generalisation": {"spatial_block_zones": 2}},
-    "dp": {"differential_privacy": {"enabled": True}},
+CHANGES: dict[str, dict[str, object]] = {
+    "hourly": {"controls.pseudonymisation.rotation": "hourly"},
+    "blocks": {"controls.pseudonymisation.rotation": "hourly", "controls.generalisation.spatial_block_zones": 2},
+    "dp": {"controls.differential_privacy.enabled": True},
 }
-"""The control changes this bench can make (the dashboard latency bench's heaviest ones)."""
-
-
-def changed(config: ScenarioConfig, settings: dict[str, dict]) -> ScenarioConfig:
-    """Return the scenario with some controls' settings replaced."""
-    controls = config.controls.model_copy(update={name: getattr(config.controls, name).model_copy(update=values)
-                                                  for name, values in settings.items()})
-    return config.model_copy(update={"controls": controls})
+"""The control changes this bench can make (the dashboard latency bench's heaviest ones), as sweep settings."""
 
 
 def minor_faults() -> int:
@@ -64,7 +57,7 @@ def main() -> None:
         logs[name] = observe(world, config)
         release = apply_controls(world, logs[name], config)
         kept.append((release, assess(world, logs[name], release, config)))
-    config = changed(load_preset(args.preset), CHANGES[args.change])
+    config = apply_settings(load_preset(args.preset), CHANGES[args.change])
     print(f"{args.preset} + {args.change}: {world.n_residents} residents, every preset's outputs kept, each repeat's "
           f"release {'let go' if args.drop else 'kept'}")
     for repeat in range(1, args.repeat + 1):

@@ -97,6 +97,11 @@ def group_min_max(group: np.ndarray, value: np.ndarray, n_groups: int) -> tuple[
     return low, high
 
 
+def _all_or_mask(mask: np.ndarray) -> np.ndarray | slice:
+    """Return ``mask``, or an everything-slice when it is all True (indexing with it then copies nothing)."""
+    return slice(None) if mask.all() else mask
+
+
 def majority(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
     """Return the most frequent non-negative value of each group (ties: the smallest value; -1 if none).
 
@@ -168,11 +173,6 @@ def _build(release: Release, kind: str) -> Traces:
     return Traces(kind=kind, trace=trace, unit=unit, time=time, point=unit * n_bins + time // bins,
                   resident=resident, trace_epoch=trace_epoch, trace_owner=majority(trace, resident, n_traces),
                   time_bin_minutes=bins)
-
-
-def _all_or_mask(mask: np.ndarray) -> np.ndarray | slice:
-    """Return ``mask``, or an everything-slice when it is all True (indexing with it then copies nothing)."""
-    return slice(None) if mask.all() else mask
 
 
 _CACHE: weakref.WeakKeyDictionary[Release, dict[str, Traces]] = weakref.WeakKeyDictionary()
