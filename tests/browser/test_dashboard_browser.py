@@ -32,8 +32,25 @@ CURRENT_POINT_JS = """() => {
 }"""
 
 
+EXPLORE_TITLE = "What the city gains, what residents give away"
+HEADLINE_METRICS = 5
+
+
 def _metrics(page) -> list[str]:
-    return page.get_by_test_id("stMetricValue").all_inner_texts()
+    """The headline numbers, read once all of them are on the page (a rerun can be between elements)."""
+    values = page.get_by_test_id("stMetricValue")
+    expect(values).to_have_count(HEADLINE_METRICS)
+    return values.all_inner_texts()
+
+
+def _go_to(page, link: str, title: str) -> None:
+    """Follow a navigation link and wait until the new page's own title is shown and its script has finished.
+
+    Waiting for the script alone can succeed before the click's rerun has started, on the old page.
+    """
+    page.get_by_role("link", name=link).click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    wait_for_app(page)
 
 
 def _open(page, url: str) -> None:
@@ -43,7 +60,11 @@ def _open(page, url: str) -> None:
 
 
 def _change_release_level(page) -> str:
-    """Switch the release level to the other choice, run the scenario, and return the new level."""
+    """Switch the release level to the other choice, run the scenario, and return the new level.
+
+    Returns once the headline numbers have changed, so the next step starts from the finished run.
+    """
+    before = _metrics(page)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Controls on release").click()
     current = load_preset(DEFAULT_PRESET).controls.release.level
@@ -58,6 +79,7 @@ def _change_release_level(page) -> str:
             page.keyboard.press("Escape")
     option.click()
     sidebar.get_by_role("button", name="Run scenario").last.click()
+    expect(page.get_by_test_id("stMetricValue")).not_to_have_text(before)
     wait_for_app(page)
     return target.lower()
 
@@ -67,7 +89,7 @@ def test_first_load_shows_the_chart_and_the_numbers(page, server):
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
     assert page.get_by_test_id("stPlotlyChart").count() == 3
     metrics = _metrics(page)
-    assert len(metrics) == 5 and all(value.strip() not in ("", "n/a") for value in metrics[:2])
+    assert all(value.strip() not in ("", "n/a") for value in metrics[:2])
     expect(page.get_by_text("Utility against risk").first).to_be_visible()
     assert page.get_by_test_id("stException").count() == 0
 
@@ -87,8 +109,7 @@ def test_a_control_change_updates_chart_and_metrics(page, server):
 def test_downloads_arrive_with_the_right_content(page, server):
     _open(page, server)
     level = _change_release_level(page)
-    page.get_by_role("link", name="Export and share").click()
-    wait_for_app(page)
+    _go_to(page, "Export and share", "Export, load and share")
     with page.expect_download() as download:
         page.get_by_role("button", name="Scenario (YAML)").click()
     config = parse_scenario(download.value.path().read_bytes())
@@ -111,12 +132,10 @@ def test_downloads_arrive_with_the_right_content(page, server):
 def test_a_shared_link_reopens_the_same_scenario(page, server, browser):
     _open(page, server)
     _change_release_level(page)
-    page.get_by_role("link", name="Export and share").click()
-    wait_for_app(page)
+    _go_to(page, "Export and share", "Export, load and share")
     link = page.get_by_test_id("stCode").inner_text().strip()
     assert link.startswith(server) and "s=" in link
-    page.get_by_role("link", name="Explore").click()
-    wait_for_app(page)
+    _go_to(page, "Explore", EXPLORE_TITLE)
     expected = _metrics(page)
     other = browser.new_context(viewport={"width": 1500, "height": 1800})
     try:
@@ -137,15 +156,12 @@ def test_every_other_page_opens_with_its_charts(page, server):
     pages = {"City map": ("The city and its sensors", 2), "Compare": ("Compare scenarios", 3),
              "Methods": ("How the numbers are measured", 0)}
     for link, (title, charts) in pages.items():
-        page.get_by_role("link", name=link).click()
-        wait_for_app(page)
-        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        _go_to(page, link, title)
         if charts:
             expect(page.locator(".js-plotly-plot").nth(charts - 1)).to_be_visible()
         assert page.get_by_test_id("stPlotlyChart").count() == charts
         assert page.get_by_test_id("stException").count() == 0
         page.screenshot(path=SCREENSHOTS / f"page_{link.lower().replace(' ', '_')}.png", full_page=True)
-    page.get_by_role("link", name="Compare").click()
-    wait_for_app(page)
+    _go_to(page, "Compare", "Compare scenarios")
     expect(page.get_by_text("Settings that differ")).to_be_visible()
     expect(page.get_by_text("Current scenario").first).to_be_visible()
