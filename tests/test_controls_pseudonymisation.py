@@ -6,7 +6,7 @@ import siphash24
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.controls.pseudonymisation import derive_key, epoch_of, keyed_hash, pseudonymise
+from simulation.controls.pseudonymisation import derive_key, epoch_of, keyed_hash, keyed_hashes, pseudonymise
 from tests.control_fixtures import random_log, release, small_world
 
 ROTATIONS = ("never", "daily", "hourly")
@@ -25,6 +25,20 @@ def test_keyed_hash_is_siphash24_of_the_token_bytes_with_the_derived_key():
                                "little") & (2**63 - 1) for t in tokens]
     assert keyed_hash(tokens, key).tolist() == expected
     assert key == hashlib.blake2b(b"pseudonym-key|11|3|city", digest_size=16).digest()
+
+
+def _reference_pseudonym(token: int, key: bytes) -> int:
+    return int.from_bytes(siphash24.siphash24(int(token).to_bytes(8, "little", signed=True), key=key).digest(),
+                          "little") & (2**63 - 1)
+
+
+@settings(max_examples=50, deadline=None)
+@given(tokens=st.lists(st.integers(0, 2**63 - 1), max_size=20), epochs=st.lists(st.integers(0, 2047), max_size=6))
+def test_keyed_hashes_gives_one_row_per_key_each_the_reference_siphash(tokens, epochs):
+    keys = [derive_key(5, epoch, "city") for epoch in epochs]
+    hashed = keyed_hashes(np.array(tokens, dtype=np.int64), keys)
+    assert hashed.shape == (len(keys), len(tokens))
+    assert hashed.tolist() == [[_reference_pseudonym(t, key) for t in tokens] for key in keys]
 
 
 def test_same_token_same_pseudonym_within_an_epoch_and_different_across_epochs():

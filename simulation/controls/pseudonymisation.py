@@ -67,7 +67,24 @@ def keyed_hash(tokens: np.ndarray, key: bytes) -> np.ndarray:
     Returns:
         One pseudonym per token.
     """
-    return _hash_groups(np.asarray(tokens, np.int64), np.array([0]), [key])
+    return keyed_hashes(tokens, [key])[0]
+
+
+def keyed_hashes(tokens: np.ndarray, keys: list[bytes]) -> np.ndarray:
+    """Return the keyed pseudonyms of int64 tokens under each of several keys, in one vectorised pass.
+
+    Args:
+        tokens: Token values (int64).
+        keys: 16-byte SipHash keys.
+
+    Returns:
+        Array (len(keys), len(tokens)): row ``i`` equals ``keyed_hash(tokens, keys[i])``.
+    """
+    tokens = np.asarray(tokens, np.int64)
+    if not keys:
+        return np.empty((0, len(tokens)), dtype=np.int64)
+    hashed = _hash_groups(np.tile(tokens, len(keys)), np.arange(len(keys)) * len(tokens), keys)
+    return hashed.reshape(len(keys), len(tokens))
 
 
 def _hash_groups(tokens: np.ndarray, starts: np.ndarray, keys: list[bytes]) -> np.ndarray:

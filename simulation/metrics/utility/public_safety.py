@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.controls.pseudonymisation import derive_key, keyed_hash
+from simulation.controls.pseudonymisation import derive_key, keyed_hashes
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.utility.released import UnitIndex
 from simulation.release import Release
@@ -66,10 +66,10 @@ def wanted_pseudonyms(wanted: pd.DataFrame, epochs: np.ndarray, config: Scenario
     parts = [pd.DataFrame({"pseudonym": wanted["token"].to_numpy(np.int64), "person": wanted["person"]})]
     settings = config.controls.pseudonymisation
     if settings.enabled and settings.scope == "city_wide":
-        tokens = wanted["token"].to_numpy(np.int64)
-        for epoch in np.unique(epochs):
-            hashed = keyed_hash(tokens, derive_key(config.seed, int(epoch), "city"))
-            parts.append(pd.DataFrame({"pseudonym": hashed, "person": wanted["person"].to_numpy()}))
+        keys = [derive_key(config.seed, int(epoch), "city") for epoch in np.unique(epochs)]
+        hashed = keyed_hashes(wanted["token"].to_numpy(np.int64), keys)  # one row per epoch, in epoch order
+        parts.append(pd.DataFrame({"pseudonym": hashed.ravel(), "person": np.tile(wanted["person"].to_numpy(),
+                                                                                  len(keys))}))
     return pd.concat(parts, ignore_index=True)
 
 
