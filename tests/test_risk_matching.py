@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.metrics.risk.matching import best_matching, greedy_matching
+from simulation.metrics.risk.matching import best_matching, greedy_matching, partial_matching
 
 edges = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(1, 20)), min_size=1, max_size=10,
                  unique_by=lambda e: (e[0], e[1]))
@@ -67,3 +67,33 @@ def test_greedy_rounds_equal_the_sequential_greedy_with_many_ties(pairs):
     weight = weight.astype(float)
     got = greedy_matching(left, right, weight)
     assert set(zip(got[0].tolist(), got[1].tolist(), strict=True)) == sequential_greedy(left, right, weight)
+
+
+def dense_optimum(left, right, cost, unmatched) -> float:
+    """Least total cost of the matched pairs, from scipy's dense Hungarian solver (a non-pair costs as much as
+    leaving both of its nodes unmatched, so the same pairs are optimal)."""
+    from scipy.optimize import linear_sum_assignment
+
+    matrix = np.full((left.max() + 1, right.max() + 1), unmatched)
+    matrix[left, right] = cost
+    rows, cols = linear_sum_assignment(matrix)
+    chosen = matrix[rows, cols]
+    return float(chosen[chosen < unmatched].sum()) - unmatched * int((chosen < unmatched).sum())
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 29), st.integers(0, 4), st.integers(1, 9)), min_size=1, max_size=60,
+                unique_by=lambda e: (e[0], e[1])), st.booleans())
+def test_exact_matching_equals_the_dense_hungarian_optimum_on_lopsided_graphs(pairs, swap):
+    left, right, cost = (np.array(x) for x in zip(*pairs, strict=True))
+    if swap:
+        left, right = right, left
+    cost = cost.astype(float)
+    unmatched = 10.0
+    got_left, got_right = partial_matching(left, right, cost, unmatched=unmatched)
+    assert len(set(got_left.tolist())) == len(got_left) and len(set(got_right.tolist())) == len(got_right)
+    lookup = {(a, b): c for a, b, c in zip(left.tolist(), right.tolist(), cost.tolist(), strict=True)}
+    total = sum(lookup[(a, b)] for a, b in zip(got_left.tolist(), got_right.tolist(), strict=True))
+    assert total - unmatched * len(got_left) == dense_optimum(left, right, cost, unmatched)
+    first_seen = {label: i for i, label in reversed(list(enumerate(left.tolist())))}
+    assert [first_seen[a] for a in got_left.tolist()] == sorted(first_seen[a] for a in got_left.tolist())
