@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from simulation.controls.pipeline import apply_controls, records_key
-from simulation.metrics.assess import assess, clear_remembered_attacks
+from simulation.metrics.assess import assess, clear_remembered_attacks, run_attacks
+from simulation.metrics.base import AssessmentContext
 from simulation.metrics.risk import RISK_METRICS
 from tests.conftest import tiny_config
 
@@ -71,3 +72,19 @@ def test_moving_k_reuses_the_attacks_and_rotating_keys_does_not(tiny_run):
     rotated = with_controls(config, pseudonymisation={"rotation": "hourly"})
     fresh = assess(world, log, apply_controls(world, log, rotated), rotated)
     assert fresh.breakdowns["risk_unicity"] is not first.breakdowns["risk_unicity"]
+
+
+@pytest.mark.parametrize("rotation", ["never", "hourly"])
+def test_attacks_on_two_threads_equal_the_attacks_one_after_the_other(tiny_run, rotation):
+    world, log = tiny_run.world, tiny_run.log
+    config = with_controls(tiny_run.config, pseudonymisation={"rotation": rotation})
+    release = dataclasses.replace(apply_controls(world, log, config), records_key=None)  # never remembered
+    together = run_attacks(AssessmentContext(world=world, log=log, release=release, config=config))
+    fresh = dataclasses.replace(release)  # a new object: nothing cached for it
+    in_turn = [metric(AssessmentContext(world=world, log=log, release=fresh, config=config))
+               for metric in RISK_METRICS.values()]
+    assert [result.name for result in together] == [result.name for result in in_turn] == ALL_RISKS
+    for threaded, sequential in zip(together, in_turn, strict=True):
+        assert threaded.value == sequential.value and threaded.extra == sequential.extra
+        if sequential.breakdown is not None:
+            pd.testing.assert_frame_equal(threaded.breakdown, sequential.breakdown)
