@@ -6,7 +6,14 @@ import siphash24
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.controls.pseudonymisation import derive_key, epoch_of, keyed_hash, keyed_hashes, pseudonymise
+from simulation.controls.pseudonymisation import (
+    derive_key,
+    epoch_of,
+    keyed_hash,
+    keyed_hashes,
+    pseudonymise,
+    rank_triples,
+)
 from tests.control_fixtures import random_log, release, small_world
 
 ROTATIONS = ("never", "daily", "hourly")
@@ -103,3 +110,14 @@ def test_epoch_of_counts_days_and_hours_from_the_start():
     assert epoch_of(minutes, "never").tolist() == [0] * 6
     assert epoch_of(minutes, "daily").tolist() == [0, 0, 0, 0, 1, 6]
     assert epoch_of(minutes, "hourly").tolist() == [0, 0, 1, 23, 24, 167]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 3), st.integers(0, 9)), min_size=1, max_size=80),
+       st.sampled_from([0, 1 << 22]))
+def test_triples_are_ranked_in_sorted_order_by_the_dense_and_the_hashed_path(records, dense_limit):
+    epoch, scope, token = (np.array(column, dtype=np.int64) for column in zip(*records, strict=True))
+    code, (triple_epoch, triple_scope, triple_token) = rank_triples(epoch, scope, token, 4, 10, dense_limit)
+    distinct = sorted(set(records))
+    assert list(zip(triple_epoch.tolist(), triple_scope.tolist(), triple_token.tolist(), strict=True)) == distinct
+    assert code.tolist() == [distinct.index(record) for record in records]

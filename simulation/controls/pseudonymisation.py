@@ -157,17 +157,50 @@ def assign_codes(table: Table, seed: int, rotation: str, scope: str, sensor_scop
     scope_id = table["sensor"][has].astype(np.int64) if per_sensor else np.zeros(len(has), np.int64)
     if int(epoch.max()) >= 1 << 11 or len(scope_names) >= 1 << 21:
         raise ValueError("pseudonymisation supports at most 2048 key epochs and 2 million devices")
-    packed = (epoch[has].astype(np.int64) << 52) | (scope_id << 31) | token_code.astype(np.int64, copy=False)
+    n_scopes = len(scope_names) if per_sensor else 1
+    code[has], (triple_epoch, triple_scope, triple_token) = rank_triples(
+        epoch[has].astype(np.int64), scope_id, token_code.astype(np.int64, copy=False), n_scopes, len(token_values))
+    pending = PendingPseudonyms(epoch=triple_epoch, scope=triple_scope,
+                                token=np.asarray(token_values, dtype=np.int64)[triple_token],
+                                scope_names=tuple(scope_names), seed=seed)
+    return epoch, code, pending
+
+
+DENSE_TRIPLES = 1 << 22
+"""Largest (epoch, scope, token) space numbered through a dense presence table; larger ones are hashed."""
+
+
+def rank_triples(epoch: np.ndarray, scope: np.ndarray, token: np.ndarray, n_scopes: int, n_tokens: int,
+                 dense_limit: int = DENSE_TRIPLES) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Number the distinct (epoch, scope, token) triples in sorted order.
+
+    Args:
+        epoch: Non-negative key epoch of each record (below 2048).
+        scope: Scope index of each record (below ``n_scopes``).
+        token: Dense token code of each record (below ``n_tokens``).
+        n_scopes: Number of scopes.
+        n_tokens: Number of distinct tokens.
+        dense_limit: Largest triple space numbered with a presence table (a hash table beyond it).
+
+    Returns:
+        ``(code, (epoch, scope, token))``: each record's triple code (its rank among the sorted distinct triples)
+        and the distinct triples in that order.
+    """
+    n_epochs = int(epoch.max()) + 1 if epoch.size else 1
+    if n_epochs * n_scopes * n_tokens <= dense_limit:
+        key = (epoch * n_scopes + scope) * n_tokens + token  # ordered as the triples are
+        present = np.zeros(n_epochs * n_scopes * n_tokens, dtype=bool)
+        present[key] = True
+        distinct = np.flatnonzero(present)
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        return rank[key], (distinct // (n_scopes * n_tokens), distinct // n_tokens % n_scopes, distinct % n_tokens)
+    packed = (epoch << 52) | (scope << 31) | token
     triple_code, triples = pd.factorize(packed)
     order = np.argsort(triples, kind="stable")
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    code[has] = rank[triple_code]
     ordered = np.asarray(triples)[order]
-    pending = PendingPseudonyms(epoch=ordered >> 52, scope=(ordered >> 31) & ((1 << 21) - 1),
-                                token=np.asarray(token_values, dtype=np.int64)[ordered & ((1 << 31) - 1)],
-                                scope_names=tuple(scope_names), seed=seed)
-    return epoch, code, pending
+    return rank[triple_code], (ordered >> 52, (ordered >> 31) & ((1 << 21) - 1), ordered & ((1 << 31) - 1))
 
 
 def pseudonymise(table: Table, seed: int, rotation: str, scope: str, sensor_scopes: np.ndarray) -> Table:
