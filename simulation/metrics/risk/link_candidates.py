@@ -56,18 +56,20 @@ def near_units(centroid: np.ndarray, unit_width: float) -> tuple[np.ndarray, np.
         distances in unit widths.
     """
     key = (centroid.tobytes(), unit_width)
-    if key not in _NEAR_CACHE:
-        d = np.hypot(*(centroid[:, None, :] - centroid[None, :, :]).transpose(2, 0, 1)) / unit_width
-        a, b = np.nonzero(d <= LINK_RADIUS_UNITS)
-        column = rank_in_runs(a)
-        width = int(column.max()) + 1 if column.size else 1
-        near = np.full((len(centroid), width), -1, dtype=np.int64)
-        distance = np.zeros((len(centroid), width))
-        near[a, column] = b
-        distance[a, column] = d[a, b]
-        _NEAR_CACHE.clear()  # one city layout at a time
-        _NEAR_CACHE[key] = (near, distance)
-    return _NEAR_CACHE[key]
+    found = _NEAR_CACHE.get(key)
+    if found is not None:
+        return found
+    d = np.hypot(*(centroid[:, None, :] - centroid[None, :, :]).transpose(2, 0, 1)) / unit_width
+    a, b = np.nonzero(d <= LINK_RADIUS_UNITS)
+    column = rank_in_runs(a)
+    width = int(column.max()) + 1 if column.size else 1
+    near = np.full((len(centroid), width), -1, dtype=np.int64)
+    distance = np.zeros((len(centroid), width))
+    near[a, column] = b
+    distance[a, column] = d[a, b]
+    _NEAR_CACHE.clear()  # one city layout at a time (threads may race here: each returns its own, equal, result)
+    _NEAR_CACHE[key] = (near, distance)
+    return near, distance
 
 
 @dataclass(frozen=True)
