@@ -19,6 +19,8 @@ counting (see :mod:`simulation.controls.differential_privacy`).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 
@@ -134,29 +136,37 @@ class Aggregation(Control):
     name = "aggregation"
     stage = "release"
 
+    def _aggregate(self, kind: str, table: Table | None, edge: Table | None, n_units: int,
+                   bin_minutes: int) -> tuple[Table, pd.DataFrame, pd.DataFrame, dict]:
+        """Return one kind's contributions, cell values, aggregate table and audit row."""
+        parts, value_parts, rows_in = [], [], 0
+        if table is not None:
+            rows_in += n_rows(table)
+            parts.append(contributions(table, kind, n_units, bin_minutes))
+            value_parts.append((table["time"], table["unit"], table["value"]))
+        if edge is not None:
+            rows_in += n_rows(edge)
+            parts.append(edge_contributions(edge, bin_minutes))
+            value_parts.append((edge["time"], edge["unit"], edge["value"]))
+        contrib = concat(parts)
+        values = mean_values(*(np.concatenate(column) for column in zip(*value_parts, strict=True)),
+                             n_units=n_units, bin_minutes=bin_minutes)
+        aggregate = with_values(count_cells(contrib, n_units, bin_minutes), values)
+        source = "edge counts" if edge is not None else "records as captured"
+        return contrib, values, aggregate, audit_row(self, kind, rows_in, len(aggregate),
+                                                     f"{len(aggregate)} (time, unit) cells from {source}")
+
     def apply(self, state: ReleaseState, context: ControlContext) -> tuple[ReleaseState, list[dict]]:
-        """Build contributions, cell values and exact aggregate tables for every kind."""
+        """Build contributions, cell values and exact aggregate tables for every kind (two kinds at a time)."""
         n_units = int(state.units.max()) + 1
         bin_minutes = state.time_bin_minutes
         captured = state.captured or {}
-        contrib, values, aggregates, rows = {}, {}, {}, []
-        for kind in sorted(set(captured) | set(state.edge_counts)):
-            parts, value_parts, rows_in = [], [], 0
-            if kind in captured:
-                table = captured[kind]
-                rows_in += n_rows(table)
-                parts.append(contributions(table, kind, n_units, bin_minutes))
-                value_parts.append((table["time"], table["unit"], table["value"]))
-            if kind in state.edge_counts:
-                edge = state.edge_counts[kind]
-                rows_in += n_rows(edge)
-                parts.append(edge_contributions(edge, bin_minutes))
-                value_parts.append((edge["time"], edge["unit"], edge["value"]))
-            contrib[kind] = concat(parts)
-            values[kind] = mean_values(*(np.concatenate(column) for column in zip(*value_parts, strict=True)),
-                                       n_units=n_units, bin_minutes=bin_minutes)
-            aggregates[kind] = with_values(count_cells(contrib[kind], n_units, bin_minutes), values[kind])
-            source = "edge counts" if kind in state.edge_counts else "records as captured"
-            rows.append(audit_row(self, kind, rows_in, len(aggregates[kind]),
-                                  f"{len(aggregates[kind])} (time, unit) cells from {source}"))
+        kinds = sorted(set(captured) | set(state.edge_counts))
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="aggregation") as pool:
+            done = list(pool.map(lambda kind: self._aggregate(kind, captured.get(kind), state.edge_counts.get(kind),
+                                                              n_units, bin_minutes), kinds))
+        contrib = {kind: piece[0] for kind, piece in zip(kinds, done, strict=True)}
+        values = {kind: piece[1] for kind, piece in zip(kinds, done, strict=True)}
+        aggregates = {kind: piece[2] for kind, piece in zip(kinds, done, strict=True)}
+        rows = [piece[3] for piece in done]
         return state.evolve(contributions=contrib, cell_values=values, aggregates=aggregates), rows
