@@ -19,12 +19,10 @@ counting (see :mod:`simulation.controls.differential_privacy`).
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pandas as pd
 
-from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows
+from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, map_kinds, n_rows
 from simulation.controls.edge_aggregation import COUNT_IN_VALUE_KINDS
 
 NO_PERSON_KINDS: tuple[str, ...] = ("env_iot",)
@@ -162,9 +160,8 @@ class Aggregation(Control):
         bin_minutes = state.time_bin_minutes
         captured = state.captured or {}
         kinds = sorted(set(captured) | set(state.edge_counts))
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="aggregation") as pool:
-            done = list(pool.map(lambda kind: self._aggregate(kind, captured.get(kind), state.edge_counts.get(kind),
-                                                              n_units, bin_minutes), kinds))
+        done = map_kinds(lambda kind: self._aggregate(kind, captured.get(kind), state.edge_counts.get(kind), n_units,
+                                                      bin_minutes), kinds)
         contrib = {kind: piece[0] for kind, piece in zip(kinds, done, strict=True)}
         values = {kind: piece[1] for kind, piece in zip(kinds, done, strict=True)}
         aggregates = {kind: piece[2] for kind, piece in zip(kinds, done, strict=True)}

@@ -18,6 +18,8 @@ set by pseudonymisation: two records share a code exactly when they share a pseu
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -39,6 +41,24 @@ RECORD_WORK_COLUMNS: tuple[str, ...] = (
 EDGE_COLUMNS: tuple[str, ...] = ("time", "sensor", "zone", "unit", "count", "value", "instant_minutes")
 """Columns of an edge count table: one row per (device, sampling slot); ``instant_minutes`` is the device's
 sampling interval, used to turn summed counts into people present per sampling instant."""
+
+
+KIND_THREADS = 2
+"""Sensor kinds processed at once by :func:`map_kinds` (the cores the tool is sized for)."""
+
+
+def map_kinds[T](work: Callable[[str], T], kinds: Iterable[str]) -> list[T]:
+    """Return ``[work(kind) for kind in kinds]``, computed KIND_THREADS kinds at a time.
+
+    Most of the work on one record dataset (numpy sorts, gathers, masks and arithmetic, pandas hashing) releases
+    the GIL, so two datasets are processed at once on two cores. ``work`` must not write anything another kind
+    reads; each result is then exactly what a call on its own returns.
+    """
+    kinds = list(kinds)
+    if len(kinds) < 2:
+        return [work(kind) for kind in kinds]
+    with ThreadPoolExecutor(max_workers=KIND_THREADS, thread_name_prefix="kinds") as pool:
+        return list(pool.map(work, kinds))
 
 
 def n_rows(table: Table) -> int:

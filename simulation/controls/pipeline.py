@@ -44,7 +44,7 @@ import pandas as pd
 
 from simulation.controls.access import Access
 from simulation.controls.aggregation import Aggregation
-from simulation.controls.base import Control, ControlContext, ReleaseState, Table, n_rows
+from simulation.controls.base import Control, ControlContext, ReleaseState, Table, map_kinds, n_rows
 from simulation.controls.differential_privacy import DifferentialPrivacy
 from simulation.controls.edge_aggregation import EdgeAggregation
 from simulation.controls.face_recognition import FaceRecognition
@@ -176,16 +176,17 @@ def records_key(config: ScenarioConfig) -> str:
 
 def to_release(state: ReleaseState, horizon_minutes: int, key: str | None = None) -> Release:
     """Convert the final working state to the stage-3 output (``key``: its ``records_key``)."""
-    records = {
-        kind: pd.DataFrame({
+    def released(kind: str) -> pd.DataFrame:
+        table = state.records[kind]
+        return pd.DataFrame({
             "time": table["time"].astype(np.int32), "unit": table["unit"].astype(np.int32),
             "pseudonym": (state.pending[kind].pseudonyms(table["token"]) if kind in state.pending
                           else table["token"].astype(np.int64)),
             "value": table["value"].astype(np.float32), "epoch": table["epoch"].astype(np.int32),
             "named": table["named"].astype(bool),
         }, copy=False)
-        for kind, table in state.records.items()
-    }
+
+    records = dict(zip(state.records, map_kinds(released, state.records), strict=True))  # two kinds at a time
     truth = {kind: table["resident"].astype(np.int32, copy=False) for kind, table in state.records.items()}
     codes = {kind: table["token"].astype(np.int64) for kind, table in state.records.items() if kind in state.pending}
     identified = {kind for kind, table in state.records.items() if n_rows(table) and table["named"].any()}

@@ -35,8 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows
+from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, map_kinds, n_rows
 from simulation.controls.siphash import siphash24
+from simulation.scenario import PseudonymisationControl
 
 EPOCH_MINUTES: dict[str, int | None] = {"never": None, "daily": 1440, "hourly": 60}
 """Length of a key epoch for each rotation setting (None: one epoch for the whole horizon)."""
@@ -227,27 +228,32 @@ class Pseudonymisation(Control):
     name = "pseudonymisation"
     stage = "capture"
 
+    def _pseudonymise(self, kind: str, table: Table, settings: PseudonymisationControl, seed: int,
+                      sensor_scopes: np.ndarray) -> tuple[Table, PendingPseudonyms | None, dict]:
+        """Return one kind's records with pseudonym codes (or raw identifiers), their pending triples, and audit."""
+        if settings.enabled:
+            epoch, code, pending = assign_codes(table, seed, settings.rotation, settings.scope, sensor_scopes)
+            new = {**table, "token": code, "epoch": epoch, "person": code,
+                   "named": np.zeros(n_rows(table), dtype=bool)}
+            note = (f"keyed SipHash-2-4, rotation={settings.rotation}, scope={settings.scope}; "
+                    f"{len(pending.token)} distinct pseudonyms")
+            return new, pending, audit_row(self, kind, n_rows(table), n_rows(new), note)
+        named = table.get("named", np.zeros(n_rows(table), dtype=bool))
+        if kind in NAMED_WHEN_RAW:
+            named = table["token"] >= 0
+        new = {**table, "person": raw_person_codes(table["token"]), "named": named,
+               "epoch": np.zeros(n_rows(table), dtype=np.int32)}
+        return new, None, audit_row(self, kind, n_rows(table), n_rows(new), "disabled: identifiers released raw")
+
     def apply(self, state: ReleaseState, context: ControlContext) -> tuple[ReleaseState, list[dict]]:
-        """Hash every token; set the epoch column; mark raw plates as named when disabled."""
+        """Hash every token; set the epoch column; mark raw plates as named when disabled (two kinds at a time)."""
         settings = context.config.controls.pseudonymisation
         sensor_scopes = np.array([f"sensor:{i}:{name}" for i, name in enumerate(context.sensor_names)],
                                  dtype=object)
-        records, pending, rows = {}, {}, []
-        for kind, table in state.records.items():
-            if settings.enabled:
-                epoch, code, pending[kind] = assign_codes(table, context.seed, settings.rotation, settings.scope,
-                                                          sensor_scopes)
-                new = {**table, "token": code, "epoch": epoch, "person": code,
-                       "named": np.zeros(n_rows(table), dtype=bool)}
-                note = (f"keyed SipHash-2-4, rotation={settings.rotation}, scope={settings.scope}; "
-                        f"{len(pending[kind].token)} distinct pseudonyms")
-            else:
-                named = table.get("named", np.zeros(n_rows(table), dtype=bool))
-                if kind in NAMED_WHEN_RAW:
-                    named = table["token"] >= 0
-                new = {**table, "person": raw_person_codes(table["token"]), "named": named,
-                       "epoch": np.zeros(n_rows(table), dtype=np.int32)}
-                note = "disabled: identifiers released raw"
-            records[kind] = new
-            rows.append(audit_row(self, kind, n_rows(table), n_rows(new), note))
+        kinds = list(state.records)
+        done = map_kinds(lambda kind: self._pseudonymise(kind, state.records[kind], settings, context.seed,
+                                                         sensor_scopes), kinds)
+        records = {kind: table for kind, (table, _, _) in zip(kinds, done, strict=True)}
+        pending = {kind: codes for kind, (_, codes, _) in zip(kinds, done, strict=True) if codes is not None}
+        rows = [row for _, _, row in done]
         return state.evolve(records=records, pending=pending), rows
