@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, map_kinds, n_rows
+from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows
 from simulation.controls.siphash import siphash24
 from simulation.scenario import PseudonymisationControl
 
@@ -246,13 +246,12 @@ class Pseudonymisation(Control):
         return new, None, audit_row(self, kind, n_rows(table), n_rows(new), "disabled: identifiers released raw")
 
     def apply(self, state: ReleaseState, context: ControlContext) -> tuple[ReleaseState, list[dict]]:
-        """Hash every token; set the epoch column; mark raw plates as named when disabled (two kinds at a time)."""
+        """Hash every token; set the epoch column; mark raw plates as named when disabled."""
         settings = context.config.controls.pseudonymisation
         sensor_scopes = np.array([f"sensor:{i}:{name}" for i, name in enumerate(context.sensor_names)],
                                  dtype=object)
         kinds = list(state.records)
-        done = map_kinds(lambda kind: self._pseudonymise(kind, state.records[kind], settings, context.seed,
-                                                         sensor_scopes), kinds)
+        done = [self._pseudonymise(kind, state.records[kind], settings, context.seed, sensor_scopes) for kind in kinds]
         records = {kind: table for kind, (table, _, _) in zip(kinds, done, strict=True)}
         pending = {kind: codes for kind, (_, codes, _) in zip(kinds, done, strict=True) if codes is not None}
         rows = [row for _, _, row in done]
