@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.metrics.risk.matching import best_matching, greedy_matching, partial_matching
+from simulation.metrics.risk.matching import best_matching, greedy_matching, mix64, partial_matching
 
 edges = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(1, 20)), min_size=1, max_size=10,
                  unique_by=lambda e: (e[0], e[1]))
@@ -49,8 +49,7 @@ def test_greedy_equals_exact_when_best_candidates_are_mutual():
 
 def sequential_greedy(left, right, weight) -> set[tuple[int, int]]:
     """The textbook greedy matching: walk the pairs in the documented order, keep each whose ends are free."""
-    mix = (left.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (right.astype(np.uint64) * np.uint64(
-        0xBF58476D1CE4E5B9))
+    mix = mix64(mix64(left) ^ right.astype(np.uint64))
     used_left, used_right, kept = set(), set(), set()
     for i in np.lexsort((np.arange(len(left)), mix, -weight)):
         if left[i] not in used_left and right[i] not in used_right:

@@ -88,9 +88,44 @@ class _Appearances:
         return np.searchsorted(self.key, group * self.span + since), self.group_end[group]
 
 
+@dataclass(frozen=True)
+class ClassCandidates:
+    """The gated candidates of every class of old traces (traces vanishing from one unit at one time in one epoch).
+
+    Attributes:
+        member: Class of every trace (dense codes from 0).
+        old: Class of every candidate pair; each class's pairs together, cheapest first.
+        new: New trace of every candidate pair.
+        cost: Cost of every candidate pair.
+    """
+
+    member: np.ndarray
+    old: np.ndarray
+    new: np.ndarray
+    cost: np.ndarray
+
+    def member_pairs(self) -> int:
+        """Return how many (old trace, new trace) candidate pairs the classes stand for."""
+        return int(np.bincount(self.old, minlength=int(self.member.max(initial=-1)) + 1)[self.member].sum())
+
+    def for_every_member(self) -> pd.DataFrame:
+        """Return the (old trace, new trace, cost) candidates, each trace given its class's list."""
+        old, new, cost = _for_every_member(self.old, self.new, self.cost, self.member)
+        return pd.DataFrame({"old": old, "new": new, "cost": cost}, copy=False)
+
+
 def candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
                     bin_minutes: int) -> pd.DataFrame:
     """Return the gated (old, new, cost) candidates of every rotation at once (new is in the next epoch).
+
+    Columns old, new (trace codes) and cost, sorted by old then cost; see :func:`class_candidates`.
+    """
+    return class_candidates(ends, centroid, unit_width, bin_minutes).for_every_member()
+
+
+def class_candidates(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
+                     bin_minutes: int) -> ClassCandidates:
+    """Return the gated candidates of every class of old traces, for every rotation at once.
 
     For each old pseudonym and each unit near its last one, the CANDIDATES_PER_TRACE earliest appearances there
     (from one bin before the disappearance on) are examined; the CANDIDATES_PER_TRACE cheapest are kept (ties:
@@ -107,11 +142,10 @@ def candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
         bin_minutes: Released time bin.
 
     Returns:
-        Columns old, new (trace codes) and cost, sorted by old then cost.
+        Each trace's class and each class's (new trace, cost) candidates, cheapest first.
     """
-    empty = pd.DataFrame({"old": np.empty(0, np.int64), "new": np.empty(0, np.int64), "cost": np.empty(0)})
     if len(ends) == 0:
-        return empty
+        return ClassCandidates(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
     epoch = ends["epoch"].to_numpy()
     epochs = np.unique(epoch)
     step = np.searchsorted(epochs, epoch).astype(np.int64)
@@ -141,8 +175,7 @@ def candidate_links(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float,
         parts.append(_all_near_units(old, next_group[old][:, None] + np.maximum(near[last_unit[old]], 0),
                                      near[last_unit[old]] >= 0, distance[last_unit[old]], since[old],
                                      last_time[old], appear))
-    old, new, cost = _for_every_member(*_in_old_order(parts, len(rep)), member)
-    return pd.DataFrame({"old": old, "new": new, "cost": cost}, copy=False)
+    return ClassCandidates(member, *_in_old_order(parts, len(rep)))
 
 
 def _classes(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

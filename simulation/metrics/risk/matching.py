@@ -41,6 +41,20 @@ def partial_matching(left: np.ndarray, right: np.ndarray, cost: np.ndarray,
     return np.asarray(row_ids)[row_index[real]], np.asarray(col_ids)[col_index[real]]
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def mix64(value: np.ndarray) -> np.ndarray:
+    """Return the SplitMix64 finalizer of each value (Steele, Lea and Flood, OOPSLA 2014).
+
+    A fixed bijection of uint64 that spreads neighbouring inputs over the whole range.
+    """
+    z = np.asarray(value).astype(np.uint64) * _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
 EXACT_LIMIT = 20_000
 """Candidate pairs up to which the matching is solved exactly; above it the greedy matching is used."""
 
@@ -48,13 +62,14 @@ EXACT_LIMIT = 20_000
 def greedy_matching(left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Match candidate pairs, each side at most once, heaviest pairs first (the greedy maximum-weight matching).
 
-    The order is: heavier first; among equal weights, a fixed pseudo-random mix of the pair (an ordered
-    tie-break makes long chains of rounds), then the input order. Computed in vectorised rounds of locally
-    dominant pairs (first in that order at both of its ends among the pairs still free; Preis, STACS 1999),
-    which yields exactly the sequential greedy matching: at least half the optimum's weight, and the optimum
-    itself whenever every node's best candidate is mutual, as with well-separated traces. Each round finds every
-    node's first pair with three scatters (largest weight, then smallest mix, then first position), so nothing
-    is sorted.
+    The order is: heavier first; among equal weights, a fixed pseudo-random mix of the pair (``mix64`` of both
+    ends: an ordered tie-break makes long chains of rounds, and a weak mix would let the order of the simulation's
+    trace codes, which follows the raw identifiers, steer the ties), then the input order. Computed in
+    vectorised rounds of locally dominant pairs (first in that order at both of its ends among the pairs still
+    free; Preis, STACS 1999), which yields exactly the sequential greedy matching: at least half the optimum's
+    weight, and the optimum itself whenever every node's best candidate is mutual, as with well-separated traces.
+    Each round finds every node's first pair with three scatters (largest weight, then smallest mix, then first
+    position), so nothing is sorted.
 
     Args:
         left: Left node of each candidate pair (non-negative ints).
@@ -67,8 +82,7 @@ def greedy_matching(left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> 
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
     weight = np.asarray(weight, dtype=float)
-    mix = (left.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (right.astype(np.uint64) * np.uint64(
-        0xBF58476D1CE4E5B9))
+    mix = mix64(mix64(left) ^ right.astype(np.uint64))
     n_left = int(left.max()) + 1 if left.size else 0
     n_right = int(right.max()) + 1 if right.size else 0
     left_free = np.ones(n_left, dtype=bool)

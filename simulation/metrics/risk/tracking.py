@@ -11,7 +11,9 @@ CANDIDATES_PER_TRACE closest are kept, cost = distance + a small gap term; const
 largest total weight (weight = largest cost + 1 - cost, so it links as many pseudonyms as it can, closest
 first) is found exactly (sparse LAPJV, the sparse counterpart of scipy's ``linear_sum_assignment``) up to
 matching.EXACT_LIMIT candidate pairs; beyond, by the greedy matching (closest pairs first, as Hoh et al.'s
-tracker links the most probable candidate). Linked traces form chains.
+tracker links the most probable candidate), computed on the classes of pseudonyms that vanish together
+(``class_matching``: equal-cost ties fall pseudo-randomly, never by the order of the simulation's codes).
+Linked traces form chains.
 
 Score: a resident's tracked hours are the hours in which the chain holding most of their records holds a
 record truly theirs. risk = mean over residents of (best tracked hours over readable datasets) / hours in the
@@ -26,8 +28,9 @@ import numpy as np
 import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
-from simulation.metrics.risk.link_candidates import candidate_links
-from simulation.metrics.risk.matching import best_matching
+from simulation.metrics.risk.class_matching import greedy_class_matching
+from simulation.metrics.risk.link_candidates import ClassCandidates, class_candidates
+from simulation.metrics.risk.matching import EXACT_LIMIT, best_matching
 from simulation.metrics.risk.point_index import sorted_unique
 from simulation.metrics.risk.traces import Traces, group_min_max, readable_traces
 
@@ -49,6 +52,15 @@ def _roots(previous: np.ndarray) -> np.ndarray:
         root = nxt
 
 
+def _matched(candidates: ClassCandidates) -> tuple[np.ndarray, np.ndarray]:
+    """Return the linked (old, new) traces: the exact matching up to EXACT_LIMIT pairs, else the greedy one."""
+    if candidates.member_pairs() > EXACT_LIMIT:
+        return greedy_class_matching(candidates.member, candidates.old, candidates.new, candidates.cost)
+    edges = candidates.for_every_member()
+    cost = edges["cost"].to_numpy()
+    return best_matching(edges["old"].to_numpy(), edges["new"].to_numpy(), float(cost.max(initial=0.0)) + 1.0 - cost)
+
+
 def link_chains(traces: Traces, centroid: np.ndarray, unit_width: float,
                 link: bool = True) -> tuple[np.ndarray, list[dict]]:
     """Return the chain of every trace and one summary per rotation (links made, links correct).
@@ -66,11 +78,7 @@ def link_chains(traces: Traces, centroid: np.ndarray, unit_width: float,
     epochs = np.unique(traces.trace_epoch)
     if not link or len(epochs) < 2:
         return chain, []
-    ends = traces.ends
-    edges = candidate_links(ends, centroid, unit_width, traces.time_bin_minutes)
-    cost = edges["cost"].to_numpy()
-    old, new = best_matching(edges["old"].to_numpy(), edges["new"].to_numpy(),
-                             float(cost.max(initial=0.0)) + 1.0 - cost)
+    old, new = _matched(class_candidates(traces.ends, centroid, unit_width, traces.time_bin_minutes))
     previous = chain.copy()
     previous[new] = old
     owner = traces.trace_owner
