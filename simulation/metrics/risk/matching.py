@@ -12,18 +12,19 @@ def partial_matching(left: np.ndarray, right: np.ndarray, cost: np.ndarray,
                      unmatched: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Match candidate pairs, each side at most once, at least total cost, preferring a match to none.
 
-    Every left node also gets a private "unmatched" node costing more than any candidate, so a full matching of
-    the left side always exists; scipy's sparse LAPJV (``min_weight_full_bipartite_matching``, the sparse
-    counterpart of ``linear_sum_assignment``) then finds the exact optimum.
+    Every node of the smaller side also gets a private "unmatched" node costing more than any candidate, so a full
+    matching of that side always exists; scipy's sparse LAPJV (``min_weight_full_bipartite_matching``, the sparse
+    counterpart of ``linear_sum_assignment``) then finds the exact optimum. Which side it is does not change the
+    optima: either way a matching costs its pairs' costs minus ``unmatched`` per pair, plus a constant.
 
     Args:
         left: Left node of each candidate pair (any int labels).
         right: Right node of each candidate pair.
         cost: Positive cost of each candidate pair.
-        unmatched: Cost of leaving a left node unmatched (default: more than any pair).
+        unmatched: Cost of leaving a node unmatched (default: more than any pair).
 
     Returns:
-        The matched (left, right) labels.
+        The matched (left, right) labels, in the order the left labels first appear.
     """
     if len(left) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
@@ -32,13 +33,20 @@ def partial_matching(left: np.ndarray, right: np.ndarray, cost: np.ndarray,
     n_rows, n_cols = len(row_ids), len(col_ids)
     cost = np.asarray(cost, dtype=float)
     unmatched = float(cost.max()) + 1.0 if unmatched is None else unmatched
+    flipped = n_cols < n_rows
+    if flipped:  # the smaller side as the rows: far fewer nodes for the solver
+        rows, row_ids, cols, col_ids, n_rows, n_cols = cols, col_ids, rows, row_ids, n_cols, n_rows
     graph = coo_matrix((np.concatenate([cost, np.full(n_rows, unmatched)]),
                         (np.concatenate([rows, np.arange(n_rows)]),
                          np.concatenate([cols, n_cols + np.arange(n_rows)]))),
                        shape=(n_rows, n_cols + n_rows)).tocsr()
     row_index, col_index = min_weight_full_bipartite_matching(graph)
     real = col_index < n_cols
-    return np.asarray(row_ids)[row_index[real]], np.asarray(col_ids)[col_index[real]]
+    row_index, col_index = row_index[real], col_index[real]
+    if flipped:  # back to left and right, in the left side's order of first appearance
+        order = np.argsort(col_index)
+        return np.asarray(col_ids)[col_index[order]], np.asarray(row_ids)[row_index[order]]
+    return np.asarray(row_ids)[row_index], np.asarray(col_ids)[col_index]
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
