@@ -67,24 +67,32 @@ def greedy_class_matching(member: np.ndarray, pair_class: np.ndarray, pair_new: 
 def _ordered_within_classes(pair_class: np.ndarray, cost: np.ndarray, mix: np.ndarray) -> np.ndarray:
     """Return the order of the pairs by (class, cost, mix, position), given pairs already grouped by class.
 
-    Each class holds few pairs, so every pair's rank within its class is counted by comparing it with the class's
-    other pairs in a small dense block instead of sorting all pairs.
+    Each class holds few pairs, so they are laid out as one short row per class (one array per column) and put in
+    order by an odd-even transposition sort of the rows (as many compare-exchange rounds as the widest row has
+    pairs) instead of sorting all pairs.
     """
     rank_in_class = rank_in_runs(pair_class)
     width = int(rank_in_class.max()) + 1
     start = np.flatnonzero(rank_in_class == 0)
-    slot = np.repeat(np.arange(start.size), np.diff(np.append(start, pair_class.size))), rank_in_class
-    block_cost = np.full((start.size, width), np.inf)
-    block_mix = np.full((start.size, width), np.iinfo(np.uint64).max, dtype=np.uint64)
-    block_cost[slot], block_mix[slot] = cost, mix
-    a_cost, b_cost = block_cost[:, :, None], block_cost[:, None, :]
-    a_mix, b_mix = block_mix[:, :, None], block_mix[:, None, :]
-    earlier_column = np.arange(width)[:, None] < np.arange(width)[None, :]
-    before = (a_cost < b_cost) | ((a_cost == b_cost) & ((a_mix < b_mix) | ((a_mix == b_mix) & earlier_column)))
-    rank = before.sum(axis=1)[slot]  # pairs of the class coming before each pair (padding comes after all)
-    order = np.empty(pair_class.size, dtype=np.int64)
-    order[start[slot[0]] + rank] = np.arange(pair_class.size)
-    return order
+    count = np.diff(np.append(start, pair_class.size))
+    columns = []
+    for column in range(width):
+        has = count > column
+        at = start[has] + column
+        column_cost = np.full(start.size, np.inf)
+        column_mix = np.full(start.size, np.iinfo(np.uint64).max, dtype=np.uint64)
+        column_pair = np.full(start.size, pair_class.size, dtype=np.int64)  # padding sorts last
+        column_cost[has], column_mix[has], column_pair[has] = cost[at], mix[at], at
+        columns.append((column_cost, column_mix, column_pair))
+    for round_ in range(width):
+        for left in range(round_ % 2, width - 1, 2):
+            first, second = columns[left], columns[left + 1]
+            (cost_a, mix_a, pair_a), (cost_b, mix_b, pair_b) = first, second
+            swap = (cost_b < cost_a) | ((cost_b == cost_a) & ((mix_b < mix_a) | ((mix_b == mix_a) & (pair_b < pair_a))))
+            columns[left] = tuple(np.where(swap, b, a) for a, b in zip(first, second, strict=True))
+            columns[left + 1] = tuple(np.where(swap, a, b) for a, b in zip(first, second, strict=True))
+    ordered = np.stack([pair for _, _, pair in columns], axis=1).ravel()
+    return ordered[ordered < pair_class.size]
 
 
 def _first_at_new(new: np.ndarray, cost: np.ndarray, mix: np.ndarray, position: np.ndarray,
@@ -116,14 +124,15 @@ def _hand_to_members(member: np.ndarray, pair_class: np.ndarray,
     key = mix64(np.arange(member.size))
     receiver = np.empty(pair_class.size, dtype=np.int64)
     waiting = np.flatnonzero(wanted[member] > 0)
+    waiting_class, waiting_key = member[waiting], key[waiting]
     winner = np.full(n_classes, -1, dtype=np.int64)
     for r in range(int(wanted.max(initial=0))):
         least = np.full(n_classes, np.iinfo(np.uint64).max, dtype=np.uint64)
-        np.minimum.at(least, member[waiting], key[waiting])
-        won = key[waiting] == least[member[waiting]]
-        winner[member[waiting[won]]] = waiting[won]
+        np.minimum.at(least, waiting_class, waiting_key)
+        won = waiting_key == least[waiting_class]
+        winner[waiting_class[won]] = waiting[won]
         now = rank == r
         receiver[now] = winner[pair_class[now]]
-        waiting = waiting[~won]
-        waiting = waiting[wanted[member[waiting]] > r + 1]
+        still = ~won & (wanted[waiting_class] > r + 1)
+        waiting, waiting_class, waiting_key = waiting[still], waiting_class[still], waiting_key[still]
     return receiver, pair_new
