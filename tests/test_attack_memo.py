@@ -9,6 +9,7 @@ from simulation.controls.pipeline import apply_controls, records_key
 from simulation.metrics.assess import assess, clear_remembered_attacks, run_attacks
 from simulation.metrics.base import AssessmentContext
 from simulation.metrics.risk import RISK_METRICS
+from simulation.metrics.risk.traces import readable_traces, traces_of
 from tests.conftest import tiny_config
 
 ALL_RISKS = list(RISK_METRICS)
@@ -88,3 +89,13 @@ def test_attacks_on_two_threads_equal_the_attacks_one_after_the_other(tiny_run, 
         assert threaded.value == sequential.value and threaded.extra == sequential.extra
         if sequential.breakdown is not None:
             pd.testing.assert_frame_equal(threaded.breakdown, sequential.breakdown)
+
+
+def test_an_assessment_lets_go_of_its_traces_and_a_second_one_rebuilds_them_alike(tiny_run):
+    world, log, config = tiny_run.world, tiny_run.log, tiny_run.config
+    release = dataclasses.replace(apply_controls(world, log, config), records_key=None)  # never remembered
+    kind = next(iter(readable_traces(release, config.adversary.role)))
+    held = traces_of(release, kind)
+    first = assess(world, log, release, config)
+    assert traces_of(release, kind) is not held  # forgotten after the attacks, so built anew
+    assert risks(assess(world, log, release, config)) == risks(first)

@@ -12,7 +12,7 @@ from simulation.controls.pipeline import records_key
 from simulation.memo import OutputMemo
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.risk import RISK_METRICS
-from simulation.metrics.risk.traces import readable_traces
+from simulation.metrics.risk.traces import forget_traces, readable_traces
 from simulation.metrics.utility import UTILITY_METRICS
 from simulation.observations import ObservationLog
 from simulation.release import Release
@@ -152,6 +152,7 @@ def assess(world: World, log: ObservationLog, release: Release, config: Scenario
         attacks = helper.submit(run_attacks, ctx)  # the attacks on a second thread while the utilities run here
         utilities = [metric(ctx) for metric in UTILITY_METRICS.values()]
         risks = attacks.result()
+    forget_traces(release)  # the attacks are done with them: hundreds of MB on a large release
     _collect(utilities, outcomes, breakdowns)
     _collect(risks, outcomes, breakdowns)
     outcomes["utility_overall"] = utility_overall(outcomes, dict(config.utility_weights))

@@ -186,6 +186,15 @@ def traces_of(release: Release, kind: str) -> Traces:
     return per_release[kind]
 
 
+def forget_traces(release: Release) -> None:
+    """Let go of a release's traces (and their point indexes); the next attack on it builds them again.
+
+    They are a working structure of one assessment, several times the size of the record datasets, so a caller
+    that keeps releases (the dashboard keeps several) forgets them once the attacks are done.
+    """
+    _CACHE.pop(release, None)
+
+
 def readable_traces(release: Release, role: str) -> dict[str, Traces]:
     """Return the traces of every record dataset the role may read that holds at least one pseudonym."""
     out = {}
