@@ -179,16 +179,18 @@ def to_release(state: ReleaseState, horizon_minutes: int, key: str | None = None
     def released(kind: str) -> pd.DataFrame:
         table = state.records[kind]
         return pd.DataFrame({
-            "time": table["time"].astype(np.int32), "unit": table["unit"].astype(np.int32),
+            "time": table["time"].astype(np.int32), "unit": table["unit"].astype(np.int32, copy=False),
             "pseudonym": (state.pending[kind].pseudonyms(table["token"]) if kind in state.pending
-                          else table["token"].astype(np.int64)),
-            "value": table["value"].astype(np.float32), "epoch": table["epoch"].astype(np.int32),
-            "named": table["named"].astype(bool),
+                          else table["token"].astype(np.int64, copy=False)),
+            "value": table["value"].astype(np.float32, copy=False),
+            "epoch": table["epoch"].astype(np.int32, copy=False),
+            "named": table["named"].astype(bool, copy=False),  # columns already of their dtype are shared, not copied
         }, copy=False)
 
     records = dict(zip(state.records, map_kinds(released, state.records), strict=True))  # two kinds at a time
     truth = {kind: table["resident"].astype(np.int32, copy=False) for kind, table in state.records.items()}
-    codes = {kind: table["token"].astype(np.int64) for kind, table in state.records.items() if kind in state.pending}
+    codes = {kind: table["token"].astype(np.int64, copy=False) for kind, table in state.records.items()
+             if kind in state.pending}
     identified = {kind for kind, table in state.records.items() if n_rows(table) and table["named"].any()}
     audit = pd.DataFrame(list(state.audit), columns=list(AUDIT_COLUMNS))
     return Release(records=records, record_truth=truth, aggregates=dict(state.aggregates), identified=identified,
