@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.controls.generalisation import block_units
+from simulation.controls.generalisation import block_units, generalise
 from tests.control_fixtures import random_log, release, small_world
 
 
@@ -51,3 +51,15 @@ def test_released_units_follow_the_blocks():
     expected_units = out.units[log.of_kind("wifi_bt")["zone"].to_numpy()]
     assert np.array_equal(out.records["wifi_bt"]["unit"].to_numpy(), expected_units)
     assert (out.records["wifi_bt"]["time"] % 120 == 0).all()
+
+
+@given(block=st.integers(1, 4), bin_minutes=st.sampled_from([15, 60]))
+def test_generalise_maps_zones_to_their_units_and_shares_the_zone_column_when_they_are_the_same(block, bin_minutes):
+    world = small_world()
+    units = block_units(world.city, block)
+    zone = np.arange(world.city.n_zones, dtype=np.int32)[::-1].copy()
+    table = {"zone": zone, "time": np.arange(zone.size, dtype=np.int64) * 7}
+    out = generalise(table, units, bin_minutes)
+    assert np.array_equal(out["unit"], units[zone])
+    assert np.array_equal(out["time"], table["time"] // bin_minutes * bin_minutes)
+    assert (out["unit"] is zone) == (block == 1)

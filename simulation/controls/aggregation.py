@@ -145,7 +145,9 @@ def with_values(counts: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
 
 
 def concat(tables: list[Table]) -> Table:
-    """Concatenate tables with the same columns."""
+    """Concatenate tables with the same columns (a single table is returned as it is, not copied)."""
+    if len(tables) == 1:
+        return tables[0]
     return {name: np.concatenate([t[name] for t in tables]) for name in tables[0]}
 
 

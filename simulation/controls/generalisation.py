@@ -25,8 +25,13 @@ def block_units(city: City, block: int) -> np.ndarray:
 
 
 def generalise(table: Table, units: np.ndarray, bin_minutes: int) -> Table:
-    """Return a table with ``unit`` taken from its zone and ``time`` rounded down to the bin."""
-    return {**table, "unit": units[table["zone"]], "time": (table["time"] // bin_minutes) * bin_minutes}
+    """Return a table with ``unit`` taken from its zone and ``time`` rounded down to the bin.
+
+    When every zone is its own unit, the zone column is shared as the unit column rather than copied.
+    """
+    zone = table["zone"]
+    same = units.dtype == zone.dtype and np.array_equal(units, np.arange(len(units)))
+    return {**table, "unit": zone if same else units[zone], "time": (table["time"] // bin_minutes) * bin_minutes}
 
 
 class Generalisation(Control):
@@ -40,14 +45,21 @@ class Generalisation(Control):
         settings = context.config.controls.generalisation
         bin_minutes = settings.temporal_bin_minutes
         units = block_units(context.world.city, settings.spatial_block_zones)
-        records, rows = {}, []
+        records, rows, done = {}, [], {}
+
+        def generalised(table: Table) -> Table:
+            """Generalise each table once: the captured records are often the stored ones (nothing deleted)."""
+            if id(table) not in done:
+                done[id(table)] = generalise(table, units, bin_minutes)
+            return done[id(table)]
+
         n_units = int(units.max()) + 1 if len(units) else 0
         for kind, table in state.records.items():
-            records[kind] = generalise(table, units, bin_minutes)
+            records[kind] = generalised(table)
             rows.append(audit_row(self, kind, n_rows(table), n_rows(table),
                                   f"{len(units)} zones -> {n_units} units ({settings.spatial_block_zones}x"
                                   f"{settings.spatial_block_zones} blocks), times rounded down to {bin_minutes} min"))
-        captured = {kind: generalise(table, units, bin_minutes) for kind, table in (state.captured or {}).items()}
+        captured = {kind: generalised(table) for kind, table in (state.captured or {}).items()}
         edge = {kind: generalise(table, units, bin_minutes) for kind, table in state.edge_counts.items()}
         for kind, table in edge.items():
             rows.append(audit_row(self, kind, n_rows(table), n_rows(table),
