@@ -1,9 +1,5 @@
 import numpy as np
-import pandas as pd
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from simulation.controls.aggregation import unique_by_blocks
 from tests.control_fixtures import random_log, release, small_world
 
 
@@ -43,13 +39,3 @@ def test_aggregates_use_records_as_captured_and_count_anonymous_sightings():
     matched_people = raw[match].assign(hour=raw["slot"] // 4).drop_duplicates(["hour", "zone", "token"])
     assert out.aggregates["cctv"]["count"].sum() == anonymous_sightings + len(matched_people)
 
-
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 6)), min_size=0, max_size=60), st.integers(1, 8),
-       st.booleans())
-def test_unique_by_blocks_equals_pandas_unique(rows, rows_per_block, in_order):
-    # key = (block, value): equal keys share a block, as a cell's key holds its time bin
-    rows = sorted(rows, key=lambda row: row[0]) if in_order else rows
-    block = np.array([b for b, _ in rows], dtype=np.int64)
-    key = block * 10 + np.array([v for _, v in rows], dtype=np.int64)
-    assert np.array_equal(unique_by_blocks(key, block, rows_per_block), pd.unique(key))

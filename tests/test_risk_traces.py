@@ -7,9 +7,11 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulation.controls.pipeline import apply_controls
-from simulation.metrics.risk.traces import majority, traces_of
+from simulation.metrics.risk.traces import DENSE_EPOCHS, epoch_steps, majority, traces_of
 from simulation.model import build_world
 from simulation.scenario import ScenarioConfig
 from simulation.sensors import observe
@@ -62,3 +64,12 @@ def test_majority_matches_a_plain_count():
         else:
             counts = np.bincount(values)
             assert got[g] == int(np.flatnonzero(counts == counts.max())[0])
+
+
+@given(st.lists(st.integers(0, 200), max_size=50), st.booleans())
+def test_epoch_steps_equal_numpy_unique(epochs, huge):
+    epoch = np.array(epochs, dtype=np.int64) + (DENSE_EPOCHS if huge else 0)  # huge: the sorting path
+    distinct, step = epoch_steps(epoch)
+    expected, inverse = np.unique(epoch, return_inverse=True)
+    assert np.array_equal(distinct, expected) and np.array_equal(step, inverse)
+    assert step.dtype == np.int64

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from simulation.blockwise import unique_by_blocks
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, map_kinds, n_rows
 from simulation.controls.edge_aggregation import COUNT_IN_VALUE_KINDS
 
@@ -71,26 +72,6 @@ def contributions(table: Table, kind: str, n_units: int, bin_minutes: int) -> Ta
         "person": np.concatenate([pair % n_people, np.full(int(anon.sum()), -1, np.int64)]),
         "weight": np.concatenate([np.ones(len(pair)), anon_weight]),
     }
-
-
-ROWS_PER_BLOCK = 1 << 14
-"""Rows hashed at once by :func:`unique_by_blocks`: a hash table that small stays in the processor's cache."""
-
-
-def unique_by_blocks(key: np.ndarray, block: np.ndarray, rows_per_block: int = ROWS_PER_BLOCK) -> np.ndarray:
-    """Return ``pd.unique(key)`` (the distinct keys in order of first occurrence), hashed a block at a time.
-
-    When ``block`` never decreases along the rows and equal keys always share a block (records in time order, the
-    block being the key's time bin), runs of whole blocks of about ROWS_PER_BLOCK rows hold disjoint keys, so
-    their distinct keys, laid end to end, are the distinct keys of all rows in the same order; otherwise all rows
-    are hashed at once.
-    """
-    if key.size <= rows_per_block or (block[1:] < block[:-1]).any():
-        return pd.unique(key)
-    block_start = np.flatnonzero(np.concatenate([[True], block[1:] != block[:-1]]))
-    cut = np.unique(block_start[np.searchsorted(block_start, np.arange(0, key.size, rows_per_block), side="right") - 1])
-    bounds = np.append(cut, key.size)
-    return np.concatenate([pd.unique(key[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
 
 
 DENSE_LIMIT = 1 << 22

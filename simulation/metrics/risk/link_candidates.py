@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulation.blockwise import factorize_by_blocks
 from simulation.metrics.risk.ranges import expand_ranges
+from simulation.metrics.risk.traces import epoch_steps
 
 MAX_GAP_MINUTES = 720
 """Longest gap between an old pseudonym's last record and a new one's first for a link."""
@@ -146,9 +148,7 @@ def class_candidates(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float
     """
     if len(ends) == 0:
         return ClassCandidates(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
-    epoch = ends["epoch"].to_numpy()
-    epochs = np.unique(epoch)
-    step = np.searchsorted(epochs, epoch).astype(np.int64)
+    epochs, step = epoch_steps(ends["epoch"].to_numpy())
     first_time = ends["first_time"].to_numpy(np.int64) + bin_minutes
     last_time = ends["last_time"].to_numpy(np.int64) + bin_minutes
     last_unit = ends["last_unit"].to_numpy(np.int64)
@@ -162,7 +162,7 @@ def class_candidates(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float
     near, distance = near_units(centroid, unit_width)
     # Old traces that vanish from the same unit at the same time in the same epoch have the same candidates:
     # search once per such class, then hand each trace its class's list.
-    member, rep = _classes((step * n_units + last_unit) * span + last_time)
+    member, rep = _classes((step * n_units + last_unit) * span + last_time, step)
     step, last_unit, last_time = step[rep], last_unit[rep], last_time[rep]
     next_group = (step + 1) * n_units
     since = np.maximum(last_time - bin_minutes, 0)
@@ -178,12 +178,16 @@ def class_candidates(ends: pd.DataFrame, centroid: np.ndarray, unit_width: float
     return ClassCandidates(member, *_in_old_order(parts, len(rep)))
 
 
-def _classes(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the class of every element (elements with equal keys share one) and one member of every class."""
-    member, uniques = pd.factorize(key)
-    representative = np.empty(len(uniques), dtype=np.int64)
+def _classes(key: np.ndarray, step: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the class of every element (elements with equal keys share one) and one member of every class.
+
+    Classes are numbered in order of first appearance (``pd.factorize``), hashed an epoch block at a time when the
+    traces come in epoch order (the key holds the epoch step).
+    """
+    member, n_classes = factorize_by_blocks(key, step)
+    representative = np.empty(n_classes, dtype=np.int64)
     representative[member] = np.arange(len(member))  # any member will do: they share every input
-    return member.astype(np.int64, copy=False), representative
+    return member, representative
 
 
 def _for_every_member(old: np.ndarray, new: np.ndarray, cost: np.ndarray,

@@ -63,7 +63,7 @@ def _home_work_attack(traces: Traces, targets: np.ndarray, home_unit: np.ndarray
     home, work = top_locations(traces, start_weekday)
     n_units = int(max(home.max(initial=-1), work.max(initial=-1), home_unit.max(initial=-1),
                       work_unit.max(initial=-1))) + 1
-    epoch = np.unique(traces.trace_epoch, return_inverse=True)[1].astype(np.int64)
+    epoch = traces.epoch_steps[1]
     found = np.full(len(targets), -1, dtype=np.int64)
     anonymity = np.zeros(len(targets), dtype=np.int64)
     with_work = work_unit >= 0

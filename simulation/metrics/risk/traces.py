@@ -55,6 +55,11 @@ class Traces:
         return len(self.trace_epoch)
 
     @cached_property
+    def epoch_steps(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the distinct key epochs of the traces (sorted) and each trace's index among them."""
+        return epoch_steps(self.trace_epoch)
+
+    @cached_property
     def point_span(self) -> int:
         """One more than the largest point code."""
         return int(self.point.max()) + 1 if self.point.size else 1
@@ -83,6 +88,23 @@ class Traces:
         return pd.DataFrame({"epoch": self.trace_epoch, "first_time": self.time[first_row],
                              "last_time": self.time[last_row], "first_unit": self.unit[first_row],
                              "last_unit": self.unit[last_row]}, copy=False)
+
+
+DENSE_EPOCHS = 1 << 20
+"""Largest key epoch whose distinct values are found by counting rather than sorting."""
+
+
+def epoch_steps(epoch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the sorted distinct epochs and each element's index among them (``np.unique``'s inverse, int64).
+
+    Epochs are small non-negative ints (hours of a week at most), so they are counted, not sorted.
+    """
+    epoch = np.asarray(epoch)
+    if epoch.size == 0 or epoch.min() < 0 or epoch.max() >= DENSE_EPOCHS:
+        distinct, step = np.unique(epoch, return_inverse=True)
+        return distinct, step.astype(np.int64).reshape(epoch.shape)
+    present = np.bincount(epoch) > 0
+    return np.flatnonzero(present).astype(epoch.dtype), (np.cumsum(present) - 1)[epoch]
 
 
 def group_min_max(group: np.ndarray, value: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:

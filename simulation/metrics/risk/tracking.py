@@ -75,7 +75,7 @@ def link_chains(traces: Traces, centroid: np.ndarray, unit_width: float,
         link: Re-link pseudonyms across rotations (False: every trace is its own chain).
     """
     chain = np.arange(traces.n_traces)
-    epochs = np.unique(traces.trace_epoch)
+    epochs, step = traces.epoch_steps
     if not link or len(epochs) < 2:
         return chain, []
     old, new = _matched(class_candidates(traces.ends, centroid, unit_width, traces.time_bin_minutes))
@@ -83,10 +83,10 @@ def link_chains(traces: Traces, centroid: np.ndarray, unit_width: float,
     previous[new] = old
     owner = traces.trace_owner
     correct = (owner[old] == owner[new]) & (owner[old] >= 0)
-    new_step = np.searchsorted(epochs, traces.trace_epoch[new])
+    new_step = step[new]
     links = np.bincount(new_step, minlength=len(epochs))
     right = np.bincount(new_step, weights=correct, minlength=len(epochs))
-    old_count = np.bincount(np.searchsorted(epochs, traces.trace_epoch), minlength=len(epochs))
+    old_count = np.bincount(step, minlength=len(epochs))
     rotations = [{"epoch": int(epochs[i]), "old": int(old_count[i - 1]), "links": int(links[i]),
                   "correct": int(right[i])} for i in range(1, len(epochs))]
     return _roots(previous), rotations
@@ -130,7 +130,7 @@ def _hours_per_trace(traces: Traces, trace: np.ndarray, resident: np.ndarray,
     ends = traces.ends
     first_hour = ends["first_time"].to_numpy(np.int64) // 60
     last_hour = ends["last_time"].to_numpy(np.int64) // 60
-    step = np.unique(traces.trace_epoch, return_inverse=True)[1]
+    step = traces.epoch_steps[1]
     n_steps = int(step.max()) + 1
     if (group_min_max(step, last_hour, n_steps)[1][:-1] >= group_min_max(step, first_hour, n_steps)[0][1:]).any():
         return None  # an hour holds records of two epochs: one chain's traces may share it

@@ -1,0 +1,61 @@
+"""Distinct values and their codes, hashed a cache-sized block of rows at a time when the rows come grouped.
+
+Hashing millions of keys at once builds a hash table far larger than the processor's cache, and every lookup
+misses it. When the rows come in runs of a ``block`` (records in time order, the block being the time bin; traces
+in epoch order) and equal keys always share a block, runs of whole blocks hold disjoint keys, so hashing about
+ROWS_PER_BLOCK rows at a time gives exactly what hashing them all at once gives, two to three times faster.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+ROWS_PER_BLOCK = 1 << 14
+"""Rows hashed at once: a hash table that small stays in the processor's cache."""
+
+
+def _bounds(block: np.ndarray, rows_per_block: int) -> np.ndarray | None:
+    """Return the row bounds of runs of whole blocks of about ``rows_per_block`` rows (None if blocks decrease)."""
+    if block.size <= rows_per_block or (block[1:] < block[:-1]).any():
+        return None
+    block_start = np.flatnonzero(np.concatenate([[True], block[1:] != block[:-1]]))
+    cut = np.unique(block_start[np.searchsorted(block_start, np.arange(0, block.size, rows_per_block),
+                                                side="right") - 1])
+    return np.append(cut, block.size)
+
+
+def unique_by_blocks(key: np.ndarray, block: np.ndarray, rows_per_block: int = ROWS_PER_BLOCK) -> np.ndarray:
+    """Return ``pd.unique(key)`` (the distinct keys in order of first occurrence), hashed a block at a time.
+
+    Args:
+        key: The keys.
+        block: The block of each row; equal keys must share a block. Hashed all at once unless it never decreases.
+        rows_per_block: About how many rows to hash at once.
+    """
+    bounds = _bounds(block, rows_per_block)
+    if bounds is None:
+        return pd.unique(key)
+    return np.concatenate([pd.unique(key[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
+
+
+def factorize_by_blocks(key: np.ndarray, block: np.ndarray,
+                        rows_per_block: int = ROWS_PER_BLOCK) -> tuple[np.ndarray, int]:
+    """Return ``pd.factorize(key)``'s codes (numbered in order of first occurrence) and the number of distinct keys.
+
+    Args:
+        key: The keys.
+        block: The block of each row, as for :func:`unique_by_blocks`.
+        rows_per_block: About how many rows to hash at once.
+    """
+    bounds = _bounds(block, rows_per_block)
+    if bounds is None:
+        codes, uniques = pd.factorize(key)
+        return codes.astype(np.int64, copy=False), len(uniques)
+    codes = np.empty(key.size, dtype=np.int64)
+    found = 0
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        part, uniques = pd.factorize(key[a:b])
+        codes[a:b] = part + found
+        found += len(uniques)
+    return codes, found

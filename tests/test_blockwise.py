@@ -1,0 +1,33 @@
+"""Block-at-a-time hashing gives exactly what hashing all rows at once gives."""
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulation.blockwise import factorize_by_blocks, unique_by_blocks
+
+ROWS = st.lists(st.tuples(st.integers(0, 5), st.integers(0, 6)), min_size=0, max_size=60)
+
+
+def keys_and_blocks(rows, in_order):
+    """Keys (block, value) whose block is part of the key, as a cell's key holds its time bin."""
+    rows = sorted(rows, key=lambda row: row[0]) if in_order else rows
+    block = np.array([b for b, _ in rows], dtype=np.int64)
+    return block * 10 + np.array([v for _, v in rows], dtype=np.int64), block
+
+
+@settings(max_examples=150, deadline=None)
+@given(ROWS, st.integers(1, 8), st.booleans())
+def test_unique_by_blocks_equals_pandas_unique(rows, rows_per_block, in_order):
+    key, block = keys_and_blocks(rows, in_order)
+    assert np.array_equal(unique_by_blocks(key, block, rows_per_block), pd.unique(key))
+
+
+@settings(max_examples=150, deadline=None)
+@given(ROWS, st.integers(1, 8), st.booleans())
+def test_factorize_by_blocks_equals_pandas_factorize(rows, rows_per_block, in_order):
+    key, block = keys_and_blocks(rows, in_order)
+    codes, n_distinct = factorize_by_blocks(key, block, rows_per_block)
+    expected, uniques = pd.factorize(key)
+    assert np.array_equal(codes, expected) and n_distinct == len(uniques)
