@@ -165,14 +165,16 @@ def draw_known_points(trace: np.ndarray, point: np.ndarray, sampled: np.ndarray,
     Returns:
         int64 array (len(sampled), p) of point codes, NO_POINT as padding, aligned with ``sampled``.
     """
-    priority = rng.integers(0, 2**31, size=len(trace), dtype=np.int64)
+    priority = rng.integers(0, 2**31, size=len(trace), dtype=np.int32)  # the same values as int64 draws give
     n_traces = int(trace.max()) + 1 if trace.size else 0
     slot = np.full(n_traces, -1, dtype=np.int64)
     slot[sampled] = np.arange(len(sampled))
-    rows = np.flatnonzero(slot[trace] >= 0)
+    is_sampled = np.zeros(n_traces, dtype=bool)
+    is_sampled[sampled] = True
+    rows = np.flatnonzero(is_sampled[trace])
     owner = trace[rows]
     # (priority, row) keys are distinct; a trace's r-th pick is its least key not yet picked (p min-scatters)
-    key = (priority[rows] << 32) | rows
+    key = (priority[rows].astype(np.int64) << 32) | rows
     known = np.full((len(sampled), p), NO_POINT, dtype=np.int64)
     for rank in range(p):
         least = np.full(n_traces, np.iinfo(np.int64).max, dtype=np.int64)

@@ -42,11 +42,18 @@ SAMPLED_TARGETS = 2000
 """Residents attacked (sampled when there are more)."""
 
 
+def _hour_mask(hours: tuple[int, ...]) -> np.ndarray:
+    """Return a lookup table: whether each hour of the day (0-23) is one of ``hours``."""
+    mask = np.zeros(24, dtype=bool)
+    mask[list(hours)] = True
+    return mask
+
+
 def top_locations(traces: Traces, start_weekday: int) -> tuple[np.ndarray, np.ndarray]:
     """Return each trace's inferred home and work unit (-1 when it has no record in the window)."""
     hour = hour_of_day(traces.time)
-    night = np.isin(hour, NIGHT_HOURS)
-    day = np.isin(hour, WORK_HOURS) & (weekday(traces.time, start_weekday) < 5)
+    night = _hour_mask(NIGHT_HOURS)[hour]
+    day = _hour_mask(WORK_HOURS)[hour] & (weekday(traces.time, start_weekday) < 5)
     home = majority(traces.trace[night], traces.unit[night], traces.n_traces)
     work = majority(traces.trace[day], traces.unit[day], traces.n_traces)
     return home, work
