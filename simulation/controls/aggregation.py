@@ -53,23 +53,27 @@ def contributions(table: Table, kind: str, n_units: int, bin_minutes: int) -> Ta
         bin_minutes: Width of the (already applied) time bins.
 
     Returns:
-        A table with columns time, unit, person (contributor code; -1 anonymous) and weight.
+        A table with columns time (int32 minutes), unit, person (contributor code; -1 anonymous) and weight.
     """
     counted_in_value = kind in COUNT_IN_VALUE_KINDS
     identified = np.zeros(n_rows(table), dtype=bool) if counted_in_value else table["person"] >= 0
-    person = table["person"][identified]
-    n_people = int(person.max()) + 1 if len(person) else 1
-    time = table["time"][identified]
-    cells = cell_key(time, table["unit"][identified], n_units, bin_minutes)
-    pair = unique_by_blocks(cells * n_people + person, time // bin_minutes)
     anon = ~identified
-    anon_weight = np.nan_to_num(table["value"][anon].astype(np.float64, copy=False)) if counted_in_value else np.ones(
-        int(anon.sum()))
+    n_anon = int(anon.sum())
+    rows = slice(None) if n_anon == 0 else identified  # everyone identified (the usual case): no copies
+    person = table["person"][rows]
+    n_people = int(person.max()) + 1 if len(person) else 1
+    time = table["time"][rows]
+    cells = cell_key(time, table["unit"][rows], n_units, bin_minutes)
+    pair = unique_by_blocks(cells * n_people + person, time // bin_minutes)
     pair_time, pair_unit = cell_time_unit(pair // n_people, n_units, bin_minutes)
+    if n_anon == 0:
+        return {"time": pair_time, "unit": pair_unit, "person": pair % n_people, "weight": np.ones(len(pair))}
+    anon_weight = np.nan_to_num(table["value"][anon].astype(np.float64, copy=False)) if counted_in_value else np.ones(
+        n_anon)
     return {
-        "time": np.concatenate([pair_time, table["time"][anon]]).astype(np.int64, copy=False),
+        "time": np.concatenate([pair_time, table["time"][anon].astype(np.int32)]),
         "unit": np.concatenate([pair_unit, table["unit"][anon].astype(np.int32, copy=False)]),
-        "person": np.concatenate([pair % n_people, np.full(int(anon.sum()), -1, np.int64)]),
+        "person": np.concatenate([pair % n_people, np.full(n_anon, -1, np.int64)]),
         "weight": np.concatenate([np.ones(len(pair)), anon_weight]),
     }
 
