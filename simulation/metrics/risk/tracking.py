@@ -115,8 +115,17 @@ def tracked_hours(traces: Traces, chain: np.ndarray, n_residents: int) -> np.nda
         return _hours_by_sorting(chain[trace], resident, hour, n_residents)
     owner, hours = per_trace
     held = owner >= 0
-    pair, pairs = pd.factorize(chain[held] * n_residents + owner[held])
-    np.maximum.at(best, pairs % n_residents, np.bincount(pair, weights=hours[held]).astype(np.int64))
+    chain, owner, hours = chain[held], owner[held], hours[held]
+    n_chains = int(chain.max(initial=-1)) + 1
+    low, high = group_min_max(chain, owner, n_chains)
+    single = low[chain] == high[chain]  # chains holding one resident's traces (most): grouped by chain alone
+    per_chain = np.bincount(chain[single], weights=hours[single], minlength=n_chains).astype(np.int64)
+    whole = np.flatnonzero((low == high) & (high >= 0))
+    np.maximum.at(best, low[whole], per_chain[whole])
+    mixed = ~single
+    if mixed.any():
+        pair, pairs = pd.factorize(chain[mixed] * n_residents + owner[mixed])
+        np.maximum.at(best, pairs % n_residents, np.bincount(pair, weights=hours[mixed]).astype(np.int64))
     return best
 
 
