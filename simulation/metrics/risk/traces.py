@@ -29,11 +29,11 @@ class Traces:
 
     Attributes:
         kind: The dataset (sensor kind).
-        trace: Dense trace code of every kept row.
-        unit: Released unit of every kept row.
-        time: Released time (minutes) of every kept row.
-        point: Point code (unit, time bin) of every kept row.
-        resident: True resident of every kept row (scoring only).
+        trace: Dense trace code of every kept row (int64).
+        unit: Released unit of every kept row (the release's dtype, int32: widen before multiplying).
+        time: Released time (minutes) of every kept row (likewise).
+        point: Point code (unit, time bin) of every kept row (int64).
+        resident: True resident of every kept row (scoring only; int64).
         trace_epoch: Key epoch of every trace.
         trace_owner: Most frequent true resident of every trace (scoring only; -1 if none).
         time_bin_minutes: Released time bin.
@@ -181,18 +181,18 @@ def _build(release: Release, kind: str) -> Traces:
     truth = np.asarray(release.record_truth.get(kind, np.full(len(frame), -1)), dtype=np.int64)
     pseudonym = frame["pseudonym"].to_numpy(np.int64)
     keep = _all_or_mask(pseudonym != -1)
-    epoch = frame["epoch"].to_numpy(np.int64)[keep]
+    epoch = frame["epoch"].to_numpy()[keep]  # released columns are read as they are (views when all rows are kept)
     codes = release.pseudonym_codes.get(kind)
     trace = trace_codes(pseudonym[keep], epoch, None if codes is None else np.asarray(codes, dtype=np.int64)[keep])
     n_traces = int(trace.max()) + 1 if trace.size else 0
     trace_epoch = np.zeros(n_traces, dtype=np.int64)
     trace_epoch[trace] = epoch
-    unit = frame["unit"].to_numpy(np.int64)[keep]
-    time = frame["time"].to_numpy(np.int64)[keep]
+    unit = frame["unit"].to_numpy()[keep]
+    time = frame["time"].to_numpy()[keep]
     bins = max(int(release.time_bin_minutes), 1)
     n_bins = release.horizon_minutes // bins + 1
     resident = truth[keep]
-    return Traces(kind=kind, trace=trace, unit=unit, time=time, point=unit * n_bins + time // bins,
+    return Traces(kind=kind, trace=trace, unit=unit, time=time, point=unit.astype(np.int64) * n_bins + time // bins,
                   resident=resident, trace_epoch=trace_epoch, trace_owner=majority(trace, resident, n_traces),
                   time_bin_minutes=bins)
 
