@@ -68,6 +68,8 @@ class UnitIndex:
         units = np.asarray(units)
         n = len(self.ids)
         if n and self.ids[0] == 0 and self.ids[-1] == n - 1:
+            if units.size == 0 or (units.min() >= 0 and units.max() < n):
+                return units.astype(np.int64)  # every id is a unit (the usual case): one pass
             return np.where((units >= 0) & (units < n), units, -1).astype(np.int64)
         units = units.astype(np.int64)
         if not n:
@@ -109,7 +111,8 @@ def sum_cells(unit: np.ndarray, time: np.ndarray, weight: np.ndarray, units: Uni
     """
     uidx = units.lookup(unit)
     keep = uidx >= 0
-    bins = np.asarray(time, dtype=np.int64)[keep] // bin_minutes
+    keep = slice(None) if keep.all() else keep  # all rows kept (the usual case): no copies
+    bins = np.asarray(time)[keep] // bin_minutes
     n_bins = int(bins.max()) + 1 if len(bins) else 1
     key = uidx[keep] * n_bins + bins
     weight = np.asarray(weight, dtype=np.float64)[keep]
