@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Literal
 
 import numpy as np
@@ -22,8 +24,15 @@ from simulation.scenario import ScenarioConfig
 Counting = Literal["detections", "per_instant", "distinct"]
 
 
+_DEVICE_TABLES: dict[tuple[int, tuple], tuple[weakref.ref, pd.DataFrame]] = {}
+_DEVICE_TABLES_LOCK = threading.Lock()  # dashboard sessions assess on several threads
+
+
 def device_table(sensors: pd.DataFrame, config: ScenarioConfig) -> pd.DataFrame:
     """Return the public list of devices with their deployment settings.
+
+    Built once per sensor table and deployment settings, then shared by every utility (never modify it): a
+    control change does not move either.
 
     Args:
         sensors: ``ObservationLog.sensors`` (sensor, name, kind, zone): where devices stand is public.
@@ -33,6 +42,20 @@ def device_table(sensors: pd.DataFrame, config: ScenarioConfig) -> pd.DataFrame:
         One row per device: kind, zone, detection_probability, sampling_interval_minutes.
     """
     settings = {s.name: (s.detection_probability, s.sampling_interval_minutes) for s in config.sensors}
+    key = (id(sensors), tuple(sorted(settings.items())))
+    with _DEVICE_TABLES_LOCK:
+        found = _DEVICE_TABLES.get(key)
+    if found is not None and found[0]() is sensors:  # the very table, not a new one at a dead one's address
+        return found[1]
+    table = _device_table(sensors, settings)
+    with _DEVICE_TABLES_LOCK:
+        if len(_DEVICE_TABLES) >= 32:
+            _DEVICE_TABLES.clear()
+        _DEVICE_TABLES[key] = (weakref.ref(sensors), table)
+    return table
+
+
+def _device_table(sensors: pd.DataFrame, settings: dict[str, tuple[float, int]]) -> pd.DataFrame:
     table = sensors[["name", "kind", "zone"]].copy()
     table["kind"] = table["kind"].astype(str)
     table["detection_probability"] = [settings.get(n, (1.0, 15))[0] for n in table["name"]]
