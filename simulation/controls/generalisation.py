@@ -27,11 +27,14 @@ def block_units(city: City, block: int) -> np.ndarray:
 def generalise(table: Table, units: np.ndarray, bin_minutes: int) -> Table:
     """Return a table with ``unit`` taken from its zone and ``time`` rounded down to the bin.
 
-    When every zone is its own unit, the zone column is shared as the unit column rather than copied.
+    When every zone is its own unit, the zone column is shared as the unit column rather than copied. Released
+    times are int32 minutes (the released datasets' own type, so the release shares the column).
     """
     zone = table["zone"]
     same = units.dtype == zone.dtype and np.array_equal(units, np.arange(len(units)))
-    return {**table, "unit": zone if same else units[zone], "time": (table["time"] // bin_minutes) * bin_minutes}
+    binned = table["time"] // bin_minutes
+    binned *= bin_minutes
+    return {**table, "unit": zone if same else units[zone], "time": binned.astype(np.int32, copy=False)}
 
 
 class Generalisation(Control):

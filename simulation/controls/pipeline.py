@@ -179,7 +179,7 @@ def to_release(state: ReleaseState, horizon_minutes: int, key: str | None = None
     def released(kind: str) -> pd.DataFrame:
         table = state.records[kind]
         return pd.DataFrame({
-            "time": table["time"].astype(np.int32), "unit": table["unit"].astype(np.int32, copy=False),
+            "time": table["time"].astype(np.int32, copy=False), "unit": table["unit"].astype(np.int32, copy=False),
             "pseudonym": (state.pending[kind].pseudonyms(table["token"]) if kind in state.pending
                           else table["token"].astype(np.int64, copy=False)),
             "value": table["value"].astype(np.float32, copy=False),
