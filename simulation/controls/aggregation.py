@@ -66,8 +66,9 @@ def contributions(table: Table, kind: str, n_units: int, bin_minutes: int) -> Ta
     cells = cell_key(time, table["unit"][rows], n_units, bin_minutes)
     pair = unique_by_blocks(cells * n_people + person, time // bin_minutes)
     pair_time, pair_unit = cell_time_unit(pair // n_people, n_units, bin_minutes)
-    if n_anon == 0:
-        return {"time": pair_time, "unit": pair_unit, "person": pair % n_people, "weight": np.ones(len(pair))}
+    if n_anon == 0:  # every weight is one: a read-only view of a single 1.0 rather than an array of them
+        return {"time": pair_time, "unit": pair_unit, "person": pair % n_people,
+                "weight": np.broadcast_to(np.float64(1.0), len(pair))}
     anon_weight = np.nan_to_num(table["value"][anon].astype(np.float64, copy=False)) if counted_in_value else np.ones(
         n_anon)
     return {
