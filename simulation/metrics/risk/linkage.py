@@ -43,8 +43,8 @@ def shared_points(a: Traces, b: Traces) -> tuple[np.ndarray, np.ndarray, np.ndar
     size_a, size_b = index_a.sizes[common], index_b.sizes[common]
     meetings = size_a * size_b
     at, rank = expand_ranges(np.zeros(common.size, dtype=np.int64), meetings)
-    trace_a = index_a.posting[index_a.offsets[common][at] + rank // size_b[at]]
-    trace_b = index_b.posting[index_b.offsets[common][at] + rank % size_b[at]]
+    trace_a = index_a.posting[index_a.offsets[common][at] + rank // size_b[at]].astype(np.int64)
+    trace_b = index_b.posting[index_b.offsets[common][at] + rank % size_b[at]].astype(np.int64)
     weight = np.log(a.n_traces * b.n_traces / meetings.astype(float))[at]
     return trace_a, trace_b, weight
 

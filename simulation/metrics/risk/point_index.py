@@ -27,12 +27,23 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
+def _narrowest(n_values: int) -> type:
+    """Return int32 for codes below ``n_values`` when they fit in it, else int64 (half the memory of big tables)."""
+    return np.int32 if n_values <= np.iinfo(np.int32).max else np.int64
+
+
 class PointIndex:
     """Which traces hold which points.
 
     Args:
         trace: Non-negative int trace code of every row.
         point: Non-negative int point code of every row.
+
+    Attributes:
+        keys: The distinct (point, trace) pairs as ``point * n_traces + trace`` (int64), sorted.
+        posting: The trace of each key (int32 when trace codes fit: widen before multiplying).
+        sizes: Traces holding each point.
+        offsets: Where each point's traces start in ``posting``.
     """
 
     def __init__(self, trace: np.ndarray, point: np.ndarray) -> None:
@@ -41,13 +52,14 @@ class PointIndex:
         self.n_points = int(point.max()) + 1 if point.size else 1
         self.n_traces = int(trace.max()) + 1 if trace.size else 1
         self.keys = sorted_unique(point * self.n_traces + trace)
-        self.posting = self.keys % self.n_traces
-        self.sizes = np.bincount(self.keys // self.n_traces, minlength=self.n_points)
+        self.posting = (self.keys % self.n_traces).astype(_narrowest(self.n_traces))
+        self._points = (self.keys // self.n_traces).astype(_narrowest(self.n_points))
+        self.sizes = np.bincount(self._points, minlength=self.n_points)
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)])
 
     def traces_and_points(self) -> tuple[np.ndarray, np.ndarray]:
-        """Return the distinct (trace, point) pairs held, sorted by point then trace."""
-        return self.posting, self.keys // self.n_traces
+        """Return the distinct (trace, point) pairs held, sorted by point then trace (int32 where they fit)."""
+        return self.posting, self._points
 
     def _size_of(self, queries: np.ndarray) -> np.ndarray:
         """Return the posting size of every query cell (0 for unknown points, a huge value for padding)."""
