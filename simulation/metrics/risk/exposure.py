@@ -29,12 +29,12 @@ def held_resident_days(ctx: AssessmentContext) -> tuple[np.ndarray, pd.DataFrame
     rows = []
     for kind, frame in sorted(release.records.items()):
         retention = ctx.config.controls.retention.for_kind(kind)
-        time = frame["time"].to_numpy(np.int64)
-        resident = np.asarray(release.record_truth.get(kind, np.full(len(frame), -1)), dtype=np.int64)
-        keep = (frame["pseudonym"].to_numpy(np.int64) != -1) & (resident >= 0) & (
+        time = frame["time"].to_numpy()  # columns read as released (int32), widened only where multiplied
+        resident = np.asarray(release.record_truth.get(kind, np.full(len(frame), -1)))
+        keep = (frame["pseudonym"].to_numpy() != -1) & (resident >= 0) & (
             time >= release.horizon_minutes - retention * 1440)
         mask = np.zeros_like(held)
-        mask[resident[keep] * days + np.minimum(time[keep] // 1440, days - 1)] = True
+        mask[resident[keep].astype(np.int64) * days + np.minimum(time[keep] // 1440, days - 1)] = True
         held |= mask
         rows.append({"dataset": kind, "retention_days": retention, "records_held": int(keep.sum()),
                      "resident_days": int(mask.sum())})
