@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.metrics.risk.link_candidates import rank_in_runs
-from simulation.metrics.risk.matching import mix64
+from simulation.metrics.risk.matching import first_at_node, mix64
 
 
 def greedy_class_matching(member: np.ndarray, pair_class: np.ndarray, pair_new: np.ndarray,
@@ -53,7 +53,7 @@ def greedy_class_matching(member: np.ndarray, pair_class: np.ndarray, pair_new: 
     was_chosen = np.zeros(pair_class.size, dtype=bool)
     while alive.size:
         cls, new = pair_class[alive], pair_new[alive]
-        first = _first_at_new(new, pair_cost[alive], mix[alive], alive, taken.size)
+        first = first_at_node(new, -pair_cost[alive], mix[alive], alive, taken.size)  # least cost first
         fits = rank_in_runs(cls) < room[cls]  # a class's open pairs stay together, in order
         picked = alive[first & fits]
         was_chosen[picked] = True
@@ -93,22 +93,6 @@ def _ordered_within_classes(pair_class: np.ndarray, cost: np.ndarray, mix: np.nd
             columns[left + 1] = tuple(np.where(swap, a, b) for a, b in zip(first, second, strict=True))
     ordered = np.stack([pair for _, _, pair in columns], axis=1).ravel()
     return ordered[ordered < pair_class.size]
-
-
-def _first_at_new(new: np.ndarray, cost: np.ndarray, mix: np.ndarray, position: np.ndarray,
-                  n_new: int) -> np.ndarray:
-    """Return whether each open pair comes first at its new trace (least cost, then least mix, then position)."""
-    best_cost = np.full(n_new, np.inf)
-    np.minimum.at(best_cost, new, cost)
-    top = cost == best_cost[new]
-    best_mix = np.full(n_new, np.iinfo(np.uint64).max, dtype=np.uint64)
-    np.minimum.at(best_mix, new[top], mix[top])
-    top &= mix == best_mix[new]
-    if not (np.bincount(new[top], minlength=n_new) > 1).any():
-        return top
-    best_position = np.full(n_new, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(best_position, new[top], position[top])
-    return top & (position == best_position[new])
 
 
 def _hand_to_members(member: np.ndarray, pair_class: np.ndarray,

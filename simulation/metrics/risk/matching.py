@@ -99,8 +99,8 @@ def greedy_matching(left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> 
     alive_left, alive_right, alive_weight, alive_mix = left, right, weight, mix  # round one: every pair, no copies
     chosen = []
     while alive.size:
-        first_at_left = _first_at_node(alive_left, alive_weight, alive_mix, alive, n_left)
-        first_at_right = _first_at_node(alive_right, alive_weight, alive_mix, alive, n_right)
+        first_at_left = first_at_node(alive_left, alive_weight, alive_mix, alive, n_left)
+        first_at_right = first_at_node(alive_right, alive_weight, alive_mix, alive, n_right)
         dominant = alive[first_at_left & first_at_right]
         chosen.append(dominant)
         left_free[left[dominant]] = False
@@ -113,9 +113,12 @@ def greedy_matching(left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> 
     return left[picked], right[picked]
 
 
-def _first_at_node(node: np.ndarray, weight: np.ndarray, mix: np.ndarray, position: np.ndarray,
+def first_at_node(node: np.ndarray, weight: np.ndarray, mix: np.ndarray, position: np.ndarray,
                    n_nodes: int) -> np.ndarray:
-    """Return whether each pair comes first at its node (largest weight, then smallest mix, then position)."""
+    """Return whether each pair comes first at its node (largest weight, then smallest mix, then position).
+
+    Shared by both greedy matchings (the class matching passes minus its costs as weights).
+    """
     best_weight = np.full(n_nodes, -np.inf)
     np.maximum.at(best_weight, node, weight)
     top = weight == best_weight[node]
