@@ -8,12 +8,13 @@ of its members, a candidate goes once. Smart meters and phones at hourly keys ma
 member pairs.
 
 The order, fixed and free of the truth: lower cost first; among equal costs, a pseudo-random mix of (class, new
-trace); then the input order. A class hands the candidates it takes, in that order, to its members in a
-pseudo-random order of their trace codes. That is exactly the sequential greedy matching of the member pairs
-ordered by (cost, mix of class and new trace, mix of the old trace): every member of a class meets a candidate
-at the same place in that order, and the first free one takes it. Computed in vectorised rounds of locally
-dominant class pairs (first at their new trace, and within the class's remaining capacity among its pairs still
-open; Preis, STACS 1999, with capacities), which choose only pairs the sequential greedy chooses.
+trace); then the input order. A class hands the candidates it takes, in that order, to its members in the order
+of ``mix64`` of their trace codes (never the codes' own order, which follows the raw identifiers). That is exactly
+the sequential greedy matching of the member pairs ordered by (cost, mix of class and new trace, mix of the old
+trace): every member of a class meets a candidate at the same place in that order, and the first free one takes
+it. Computed in vectorised rounds of locally dominant class pairs (first at their new trace, and within the
+class's remaining capacity among its pairs still open; Preis, STACS 1999, with capacities), which choose only
+pairs the sequential greedy chooses.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def greedy_class_matching(member: np.ndarray, pair_class: np.ndarray, pair_new: 
 
     Args:
         member: Class of every old trace (dense codes from 0).
-        pair_class: Class of every candidate pair.
+        pair_class: Class of every candidate pair; each class's pairs together (any order within the class).
         pair_new: New trace of every candidate pair (non-negative).
         pair_cost: Cost of every candidate pair (lower is better).
 
