@@ -35,9 +35,13 @@ def risk_face_false_alerts_per_10k(ctx: AssessmentContext) -> MetricResult:
     alert = scanned & (value >= np.float32(threshold))
     member = np.isin(resident, np.asarray(ctx.log.watchlist, dtype=np.int64))
     false_alert = alert & ~member
-    groups = ctx.world.residents["group"].astype(str).to_numpy()
-    table = pd.DataFrame({"group": groups[resident[scanned]], "false_alerts": false_alert[scanned]})
-    by_group = table.groupby("group")["false_alerts"].agg(faces="size", false_alerts="sum").reset_index()
+    group_code, group_names = pd.factorize(ctx.world.residents["group"].astype(str), sort=True)
+    scanned_group = group_code[resident[scanned]]  # counted per group code: no string per face
+    faces = np.bincount(scanned_group, minlength=len(group_names))
+    false_per_group = np.bincount(scanned_group, weights=false_alert[scanned], minlength=len(group_names))
+    present = faces > 0
+    by_group = pd.DataFrame({"group": np.asarray(group_names, dtype=object)[present], "faces": faces[present],
+                             "false_alerts": false_per_group[present].astype(np.int64)})
     by_group["per_10k"] = PER * by_group["false_alerts"] / by_group["faces"]
     total_false = int(false_alert.sum())
     by_group["share_of_false_alerts"] = by_group["false_alerts"] / total_false if total_false else 0.0
