@@ -184,8 +184,8 @@ def rank_triples(epoch: np.ndarray, scope: np.ndarray, token: np.ndarray, n_scop
         dense_limit: Largest triple space numbered with a presence table (a hash table beyond it).
 
     Returns:
-        ``(code, (epoch, scope, token))``: each record's triple code (its rank among the sorted distinct triples)
-        and the distinct triples in that order.
+        ``(code, (epoch, scope, token))``: each record's triple code (its rank among the sorted distinct triples;
+        int32 when the dense table is used) and the distinct triples in that order.
     """
     n_epochs = int(epoch.max()) + 1 if epoch.size else 1
     if n_epochs * n_scopes * n_tokens <= dense_limit:
@@ -193,7 +193,8 @@ def rank_triples(epoch: np.ndarray, scope: np.ndarray, token: np.ndarray, n_scop
         present = np.zeros(n_epochs * n_scopes * n_tokens, dtype=bool)
         present[key] = True
         distinct = np.flatnonzero(present)
-        rank = np.cumsum(present, dtype=np.int64) - 1
+        rank = np.cumsum(present, dtype=np.int32 if present.size < 1 << 31 else np.int64)  # half the memory
+        rank -= 1
         return rank[key], (distinct // (n_scopes * n_tokens), distinct // n_tokens % n_scopes, distinct % n_tokens)
     packed = (epoch << 52) | (scope << 31) | token
     triple_code, triples = pd.factorize(packed)
