@@ -163,9 +163,11 @@ def trace_codes(pseudonym: np.ndarray, epoch: np.ndarray, codes: np.ndarray | No
     epochs (raw identifiers, or an astronomically rare hash collision).
     """
     if codes is not None:
-        present = np.zeros(int(codes.max()) + 1 if codes.size else 0, dtype=np.int64)
-        present[codes] = 1
-        return (np.cumsum(present) - 1)[codes]
+        present = np.zeros(int(codes.max()) + 1 if codes.size else 0, dtype=bool)
+        present[codes] = True
+        rank = np.cumsum(present, dtype=np.int64)
+        rank -= 1
+        return rank[codes]
     code, labels = pd.factorize(pseudonym, sort=True)
     code = code.astype(np.int64)
     if code.size == 0:
