@@ -83,16 +83,21 @@ DENSE_LIMIT = 1 << 22
 """Largest key range summed with a dense bincount; wider ranges are factorised first."""
 
 
-def group_sums(key: np.ndarray, *weights: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Return the distinct non-negative keys (sorted) and, for each weight array, its sum per key."""
+def group_sums(key: np.ndarray, *weights: np.ndarray | None) -> tuple[np.ndarray, ...]:
+    """Return the distinct non-negative keys (sorted) and, for each weight array, its sum per key.
+
+    A weight of None stands for ones (each key's count, as floats), counted without an array of ones.
+    """
     if len(key) and int(key.max()) < DENSE_LIMIT:
-        present = np.bincount(key, minlength=int(key.max()) + 1) > 0
-        unique = np.flatnonzero(present)
-        sums = [np.bincount(key, weights=w, minlength=len(present))[unique] for w in weights]
+        counts = np.bincount(key, minlength=int(key.max()) + 1)
+        unique = np.flatnonzero(counts)
+        sums = [counts[unique].astype(np.float64) if w is None else
+                np.bincount(key, weights=w, minlength=len(counts))[unique] for w in weights]
         return (unique.astype(np.int64, copy=False), *sums)
     code, unique = pd.factorize(key)
     order = np.argsort(unique)
-    sums = [np.bincount(code, weights=w, minlength=len(unique))[order] for w in weights]
+    sums = [np.bincount(code, weights=w, minlength=len(unique))[order].astype(np.float64, copy=False)
+            for w in weights]
     return (np.asarray(unique, dtype=np.int64)[order], *sums)
 
 
@@ -105,7 +110,10 @@ def edge_contributions(table: Table, bin_minutes: int) -> Table:
 
 def count_cells(contrib: Table, n_units: int, bin_minutes: int) -> pd.DataFrame:
     """Return the count of every cell that has a contribution (columns time, unit, count), sorted."""
-    cells, counts = group_sums(cell_key(contrib["time"], contrib["unit"], n_units, bin_minutes), contrib["weight"])
+    weight = contrib["weight"]
+    if weight.size and weight.strides == (0,) and weight[0] == 1.0:
+        weight = None  # one weight of one seen through a broadcast view (every record names a contributor): counted
+    cells, counts = group_sums(cell_key(contrib["time"], contrib["unit"], n_units, bin_minutes), weight)
     time, unit = cell_time_unit(cells, n_units, bin_minutes)
     return pd.DataFrame({"time": time, "unit": unit, "count": counts.astype(np.float64, copy=False)},
                         copy=False)
@@ -116,8 +124,8 @@ def mean_values(time: np.ndarray, unit: np.ndarray, value: np.ndarray, n_units: 
     """Return the mean non-NaN reading of every cell that has one (columns time, unit, value)."""
     value = value.astype(np.float64, copy=False)
     has = ~np.isnan(value)
-    cells, sums, ns = group_sums(cell_key(time[has], unit[has], n_units, bin_minutes), value[has],
-                                 np.ones(int(has.sum())))
+    has = slice(None) if has.all() else has  # every record holds a reading (meters): no copies
+    cells, sums, ns = group_sums(cell_key(time[has], unit[has], n_units, bin_minutes), value[has], None)
     cell_time, cell_unit = cell_time_unit(cells, n_units, bin_minutes)
     return pd.DataFrame({"time": cell_time, "unit": cell_unit, "value": sums / np.maximum(ns, 1)}, copy=False)
 
@@ -126,8 +134,18 @@ def with_values(counts: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     """Return the count table with the mean reading of each cell (NaN where none)."""
     if values.empty:
         return counts.assign(value=np.nan)
-    merged = counts.merge(values, on=["time", "unit"], how="left")
-    return merged[["time", "unit", "count", "value"]].reset_index(drop=True)
+    wanted = _time_unit_key(counts)
+    known = _time_unit_key(values)  # sorted by (time, unit), as mean_values makes it
+    at = np.minimum(np.searchsorted(known, wanted), len(known) - 1)
+    found = known[at] == wanted
+    value = np.where(found, values["value"].to_numpy(np.float64)[at], np.nan)
+    return pd.DataFrame({"time": counts["time"].to_numpy(), "unit": counts["unit"].to_numpy(),
+                         "count": counts["count"].to_numpy(), "value": value}, copy=False)
+
+
+def _time_unit_key(frame: pd.DataFrame) -> np.ndarray:
+    """Return an int64 key per row ordered as (time, unit) are."""
+    return (frame["time"].to_numpy(np.int64) << 32) | frame["unit"].to_numpy(np.int64)
 
 
 def concat(tables: list[Table]) -> Table:
