@@ -5,7 +5,7 @@ import siphash24 as reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.controls.siphash import siphash24
+from simulation.controls.siphash import WORDS_PER_PASS, _siphash24, siphash24
 
 WORD = st.integers(min_value=0, max_value=2**64 - 1)
 
@@ -46,3 +46,12 @@ def test_inputs_are_left_unchanged():
     k0, k1 = np.full(5, 3, np.uint64), np.full(5, 9, np.uint64)
     siphash24(messages, k0, k1)
     assert messages.tolist() == list(range(5)) and k0.tolist() == [3] * 5 and k1.tolist() == [9] * 5
+
+
+def test_long_inputs_hashed_slice_by_slice_equal_one_pass():
+    rng = np.random.default_rng(4)
+    n = 3 * WORDS_PER_PASS + 17
+    messages = rng.integers(0, 2**63, n).astype(np.uint64)
+    k0, k1 = rng.integers(0, 2**63, n).astype(np.uint64), np.uint64(12345)
+    whole = _siphash24(messages, k0, np.broadcast_to(k1, messages.shape))
+    assert np.array_equal(siphash24(messages, k0, k1), whole)
