@@ -35,12 +35,17 @@ def cell_key(time: np.ndarray, unit: np.ndarray, n_units: int, bin_minutes: int 
 
     Decode with :func:`cell_time_unit`.
     """
-    return (time.astype(np.int64, copy=False) // bin_minutes) * n_units + unit.astype(np.int64, copy=False)
+    key = (time // bin_minutes).astype(np.int64, copy=False)  # a new array: the caller's times are never written
+    key *= n_units  # in place: one int64 array in all, whatever the input types
+    key += unit
+    return key
 
 
 def cell_time_unit(key: np.ndarray, n_units: int, bin_minutes: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Return the time (minutes, int32) and unit (int32) of cell keys made by :func:`cell_key`."""
-    return ((key // n_units) * bin_minutes).astype(np.int32, copy=False), (key % n_units).astype(np.int32, copy=False)
+    time = key // n_units
+    time *= bin_minutes
+    return time.astype(np.int32), (key % n_units).astype(np.int32)
 
 
 def contributions(table: Table, kind: str, n_units: int, bin_minutes: int) -> Table:
