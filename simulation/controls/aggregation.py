@@ -68,8 +68,10 @@ def contributions(table: Table, kind: str, n_units: int, bin_minutes: int) -> Ta
     person = table["person"][rows]
     n_people = int(person.max()) + 1 if len(person) else 1
     time = table["time"][rows]
-    cells = cell_key(time, table["unit"][rows], n_units, bin_minutes)
-    pair = unique_by_blocks(cells * n_people + person, time // bin_minutes)
+    pair_key = cell_key(time, table["unit"][rows], n_units, bin_minutes)
+    pair_key *= n_people  # in place: (cell, contributor) keys without temporaries
+    pair_key += person
+    pair = unique_by_blocks(pair_key, time // bin_minutes)
     pair_time, pair_unit = cell_time_unit(pair // n_people, n_units, bin_minutes)
     if n_anon == 0:  # every weight is one: a read-only view of a single 1.0 rather than an array of them
         return {"time": pair_time, "unit": pair_unit, "person": pair % n_people,
