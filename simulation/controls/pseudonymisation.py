@@ -121,15 +121,18 @@ class PendingPseudonyms:
 
     def pseudonyms(self, codes: np.ndarray) -> np.ndarray:
         """Return the pseudonym of each code (-1 for a negative code)."""
-        out = np.full(len(codes), -1, dtype=np.int64)
         has = codes >= 0
         if not has.any():
-            return out
-        wanted = codes[has]
+            return np.full(len(codes), -1, dtype=np.int64)
+        every = bool(has.all())  # every record has an identifier (the usual case): no masked copies
+        wanted = codes if every else codes[has]
         needed = np.flatnonzero(np.bincount(wanted, minlength=len(self.token)))
         lookup = np.full(len(self.token), -1, dtype=np.int64)
         lookup[needed] = _hash_triples(self.epoch[needed], self.scope[needed], self.token[needed], self.seed,
                                        list(self.scope_names))
+        if every:
+            return lookup[codes]
+        out = np.full(len(codes), -1, dtype=np.int64)
         out[has] = lookup[wanted]
         return out
 
