@@ -1,5 +1,7 @@
 import numpy as np
+import pandas as pd
 
+from simulation.controls.aggregation import with_values
 from tests.control_fixtures import random_log, release, small_world
 
 
@@ -39,3 +41,13 @@ def test_aggregates_use_records_as_captured_and_count_anonymous_sightings():
     matched_people = raw[match].assign(hour=raw["slot"] // 4).drop_duplicates(["hour", "zone", "token"])
     assert out.aggregates["cctv"]["count"].sum() == anonymous_sightings + len(matched_people)
 
+
+
+def test_with_values_joins_each_cell_to_its_reading_in_any_order():
+    counts = pd.DataFrame({"time": np.array([0, 0, 60, 120], np.int32), "unit": np.array([1, 2, 1, 3], np.int32),
+                           "count": [3.0, 1.0, 2.0, 5.0]})
+    values = pd.DataFrame({"time": np.array([60, 0, 120], np.int32), "unit": np.array([1, 1, 2], np.int32),
+                           "value": [7.5, 1.5, 9.0]})  # not sorted; (120, 3) has no reading, (120, 2) no count
+    expected = counts.merge(values, on=["time", "unit"], how="left")
+    pd.testing.assert_frame_equal(with_values(counts, values), expected)
+    pd.testing.assert_frame_equal(with_values(counts, values.sort_values(["time", "unit"])), expected)

@@ -142,10 +142,13 @@ def with_values(counts: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     if values.empty:
         return counts.assign(value=np.nan)
     wanted = _time_unit_key(counts)
-    known = _time_unit_key(values)  # sorted by (time, unit), as mean_values makes it
+    known = _time_unit_key(values)
+    readings = values["value"].to_numpy(np.float64)
+    if (known[1:] < known[:-1]).any():  # mean_values makes them sorted by (time, unit); anything else is sorted here
+        order = np.argsort(known, kind="stable")
+        known, readings = known[order], readings[order]
     at = np.minimum(np.searchsorted(known, wanted), len(known) - 1)
-    found = known[at] == wanted
-    value = np.where(found, values["value"].to_numpy(np.float64)[at], np.nan)
+    value = np.where(known[at] == wanted, readings[at], np.nan)
     return pd.DataFrame({"time": counts["time"].to_numpy(), "unit": counts["unit"].to_numpy(),
                          "count": counts["count"].to_numpy(), "value": value}, copy=False)
 
