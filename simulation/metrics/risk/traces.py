@@ -97,7 +97,8 @@ DENSE_EPOCHS = 1 << 20
 def epoch_steps(epoch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return the sorted distinct epochs and each element's index among them (``np.unique``'s inverse, int64).
 
-    Epochs are small non-negative ints (hours of a week at most), so they are counted, not sorted.
+    Key epochs are small non-negative ints (the hours or days of the horizon), so they are counted rather than
+    sorted; others go through ``np.unique``.
     """
     epoch = np.asarray(epoch)
     if epoch.size == 0 or epoch.min() < 0 or epoch.max() >= DENSE_EPOCHS:
