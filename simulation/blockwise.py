@@ -1,4 +1,7 @@
-"""Distinct values and their codes, hashed a cache-sized block of rows at a time when the rows come grouped.
+"""Distinct values and their codes, without sorting: through a presence table, or hashed a block at a time.
+
+Small non-negative ints (key epochs, dense pseudonym codes, packed triples) are ranked through a presence table
+(:func:`dense_ranks`): one scatter and one running count instead of a sort.
 
 Hashing millions of keys at once builds a hash table far larger than the processor's cache, and every lookup
 misses it. When the rows come in runs of a ``block`` (records in time order, the block being the time bin; traces
@@ -59,3 +62,18 @@ def factorize_by_blocks(key: np.ndarray, block: np.ndarray,
         codes[a:b] = part + found
         found += len(uniques)
     return codes, found
+
+
+def dense_ranks(values: np.ndarray, n_values: int, dtype: type = np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct values (sorted) and each value's rank among them: ``np.unique`` with its inverse.
+
+    Args:
+        values: Non-negative ints below ``n_values``.
+        n_values: Size of the presence table.
+        dtype: Type of the ranks (int32 halves the running count's memory when it fits).
+    """
+    present = np.zeros(n_values, dtype=bool)
+    present[values] = True
+    rank = np.cumsum(present, dtype=dtype)
+    rank -= 1  # in place: one array fewer
+    return np.flatnonzero(present), rank[values]

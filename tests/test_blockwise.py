@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.blockwise import factorize_by_blocks, unique_by_blocks
+from simulation.blockwise import dense_ranks, factorize_by_blocks, unique_by_blocks
 
 ROWS = st.lists(st.tuples(st.integers(0, 5), st.integers(0, 6)), min_size=0, max_size=60)
 
@@ -31,3 +31,11 @@ def test_factorize_by_blocks_equals_pandas_factorize(rows, rows_per_block, in_or
     codes, n_distinct = factorize_by_blocks(key, block, rows_per_block)
     expected, uniques = pd.factorize(key)
     assert np.array_equal(codes, expected) and n_distinct == len(uniques)
+
+
+@given(st.lists(st.integers(0, 40), max_size=60), st.sampled_from([np.int32, np.int64]))
+def test_dense_ranks_equal_numpy_unique(values, dtype):
+    values = np.array(values, dtype=np.int64)
+    distinct, rank = dense_ranks(values, 41, dtype)
+    expected, inverse = np.unique(values, return_inverse=True)
+    assert np.array_equal(distinct, expected) and np.array_equal(rank, inverse) and rank.dtype == dtype

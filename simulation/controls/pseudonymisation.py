@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulation.blockwise import dense_ranks
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows
 from simulation.controls.siphash import siphash24
 from simulation.scenario import PseudonymisationControl
@@ -191,14 +192,11 @@ def rank_triples(epoch: np.ndarray, scope: np.ndarray, token: np.ndarray, n_scop
         int32 when the dense table is used) and the distinct triples in that order.
     """
     n_epochs = int(epoch.max()) + 1 if epoch.size else 1
-    if n_epochs * n_scopes * n_tokens <= dense_limit:
+    space = n_epochs * n_scopes * n_tokens
+    if space <= dense_limit:
         key = (epoch * n_scopes + scope) * n_tokens + token  # ordered as the triples are
-        present = np.zeros(n_epochs * n_scopes * n_tokens, dtype=bool)
-        present[key] = True
-        distinct = np.flatnonzero(present)
-        rank = np.cumsum(present, dtype=np.int32 if present.size < 1 << 31 else np.int64)  # half the memory
-        rank -= 1
-        return rank[key], (distinct // (n_scopes * n_tokens), distinct // n_tokens % n_scopes, distinct % n_tokens)
+        distinct, rank = dense_ranks(key, space, np.int32 if space < 1 << 31 else np.int64)
+        return rank, (distinct // (n_scopes * n_tokens), distinct // n_tokens % n_scopes, distinct % n_tokens)
     packed = (epoch << 52) | (scope << 31) | token
     triple_code, triples = pd.factorize(packed)
     order = np.argsort(triples, kind="stable")

@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from simulation.blockwise import dense_ranks
 from simulation.metrics.risk.point_index import PointIndex
 from simulation.release import Release
 
@@ -104,8 +105,8 @@ def epoch_steps(epoch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if epoch.size == 0 or epoch.min() < 0 or epoch.max() >= DENSE_EPOCHS:
         distinct, step = np.unique(epoch, return_inverse=True)
         return distinct, step.astype(np.int64).reshape(epoch.shape)
-    present = np.bincount(epoch) > 0
-    return np.flatnonzero(present).astype(epoch.dtype), (np.cumsum(present) - 1)[epoch]
+    distinct, step = dense_ranks(epoch, int(epoch.max()) + 1)
+    return distinct.astype(epoch.dtype), step
 
 
 def group_min_max(group: np.ndarray, value: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
@@ -164,11 +165,7 @@ def trace_codes(pseudonym: np.ndarray, epoch: np.ndarray, codes: np.ndarray | No
     epochs (raw identifiers, or an astronomically rare hash collision).
     """
     if codes is not None:
-        present = np.zeros(int(codes.max()) + 1 if codes.size else 0, dtype=bool)
-        present[codes] = True
-        rank = np.cumsum(present, dtype=np.int64)
-        rank -= 1
-        return rank[codes]
+        return dense_ranks(codes, int(codes.max()) + 1 if codes.size else 0)[1]
     code, labels = pd.factorize(pseudonym, sort=True)
     code = code.astype(np.int64)
     if code.size == 0:
