@@ -111,7 +111,7 @@ def _log(key: str, _config: ScenarioConfig) -> ObservationLog:
 def _release(key: str, _config: ScenarioConfig) -> Release:
     world, log = world_of(_config), log_of(_config)
     with _timed("release"):
-        return pipeline.apply_controls(world, log, _config)
+        return pipeline.release_attacked_ahead(world, log, _config)  # the assessment follows: its attacks start now
 
 
 @st.cache_resource(max_entries=16, show_spinner="Measuring utility and risk...")

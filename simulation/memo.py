@@ -6,6 +6,10 @@ remembered under (world, log, key), where the key names everything else it depen
 deterministic function of those, so a remembered result is exactly what recomputing would give. Entries refer to
 their world and log weakly (a memo never keeps a world alive) and are used only while those very objects live, so
 a new object that happens to get a dead one's ``id`` is never served its results; the LRU bounds the memory.
+
+A result can also be started ahead of the call that needs it (:meth:`OutputMemo.start`): it is computed on a
+background thread while the caller goes on, and the call that asks for it then waits for it instead of
+computing it again.
 """
 
 from __future__ import annotations
@@ -14,9 +18,14 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from simulation.observations import ObservationLog
 from simulation.world import World
+
+AHEAD_THREADS = 2
+"""Results computed ahead at once (the cores the tool is sized for); later starts wait for a free thread."""
+_AHEAD = ThreadPoolExecutor(max_workers=AHEAD_THREADS, thread_name_prefix="ahead")
 
 
 class OutputMemo[T]:
@@ -45,18 +54,48 @@ class OutputMemo[T]:
         full_key = (id(world), id(log), key)
         with self._lock:
             entry = self._entries.get(full_key)
-            if entry is not None and entry[0]() is world and entry[1]() is log:
+            found = entry is not None and entry[0]() is world and entry[1]() is log
+            if found:
                 self._entries.move_to_end(full_key)
+        if found:
+            if not isinstance(entry[2], Future):
                 return entry[2]
-        result = make()  # outside the lock: two threads may compute the same result, never wait on each other
+            if not entry[2].cancel() and entry[2].exception() is None:
+                return entry[2].result()  # started ahead and running or done: wait for it rather than redo it
+        result = self._made(make)  # outside the lock: two threads may compute the same result, never wait on each other
+        self._remember(world, log, full_key, result)
+        return result
+
+    def start(self, world: World, log: ObservationLog, key: tuple, make: Callable[[], T]) -> None:
+        """Begin computing ``make()`` on a background thread, for a later :meth:`get` with the same key to collect.
+
+        Nothing is started if the result is remembered or already started. A start still waiting for a free
+        thread when the result is asked for is cancelled and computed by the caller; one that failed is computed
+        again by the caller, so its error surfaces there.
+        """
+        full_key = (id(world), id(log), key)
+        with self._lock:
+            entry = self._entries.get(full_key)
+            if entry is not None and entry[0]() is world and entry[1]() is log:
+                return
+            future = _AHEAD.submit(self._made, make)
+            self._store(world, log, full_key, future)
+
+    def _made(self, make: Callable[[], T]) -> T:
+        result = make()
         if self._on_store is not None:
             self._on_store(result)
-        with self._lock:
-            self._entries[full_key] = (weakref.ref(world), weakref.ref(log), result)
-            self._entries.move_to_end(full_key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
         return result
+
+    def _remember(self, world: World, log: ObservationLog, full_key: tuple, result: T) -> None:
+        with self._lock:
+            self._store(world, log, full_key, result)
+
+    def _store(self, world: World, log: ObservationLog, full_key: tuple, result: T | Future) -> None:
+        self._entries[full_key] = (weakref.ref(world), weakref.ref(log), result)
+        self._entries.move_to_end(full_key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
 
     def clear(self) -> None:
         """Forget every result."""

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from simulation.controls.pipeline import apply_controls, records_key
+from simulation.controls.state_memo import clear_remembered_states
 from simulation.metrics.assess import assess, clear_remembered_attacks, run_attacks
 from simulation.metrics.base import AssessmentContext
 from simulation.metrics.risk import RISK_METRICS
@@ -99,3 +100,47 @@ def test_an_assessment_lets_go_of_its_traces_and_a_second_one_rebuilds_them_alik
     first = assess(world, log, release, config)
     assert traces_of(release, kind) is not held  # forgotten after the attacks, so built anew
     assert risks(assess(world, log, release, config)) == risks(first)
+
+
+@pytest.mark.parametrize("change", [{}, {"pseudonymisation": {"rotation": "hourly"}},
+                                    {"generalisation": {"spatial_block_zones": 2}, "k_suppression": {"k": 4}},
+                                    {"release": {"level": "aggregates"}}])
+def test_attacks_started_ahead_equal_attacks_after_the_release(tiny_run, change, monkeypatch):
+    import simulation.metrics.assess as stage4
+    import simulation.pipeline as pipeline
+
+    world, log = tiny_run.world, tiny_run.log
+    config = with_controls(tiny_run.config, **change)
+    clear_remembered_attacks()
+    after = assess(world, log, apply_controls(world, log, config), config)
+    clear_remembered_attacks()
+    clear_remembered_states()  # else stage 3 starts after the records are made, and nothing is attacked ahead
+    started, attacked = [], []
+    monkeypatch.setattr(pipeline, "start_attacks", lambda *args, go=pipeline.start_attacks: started.append(args[2])
+                        or go(*args))
+    monkeypatch.setattr(stage4, "_attack_all", lambda ctx, run=stage4._attack_all: attacked.append(ctx) or run(ctx))
+    release = pipeline.release_attacked_ahead(world, log, config)
+    ahead = assess(world, log, release, config)
+    assert len(attacked) == 1  # ahead, or by assess if the start had not begun yet: never twice
+    if "release" in change:  # only aggregates released: nothing to attack ahead of
+        assert started == [] and not release.records
+    else:  # started on the early release: the same record frames, no aggregates yet
+        assert len(started) == 1 and started[0] is not release and release.records and not started[0].aggregates
+        assert started[0].records.keys() == release.records.keys()
+        assert all(started[0].records[kind] is frame for kind, frame in release.records.items())
+    assert ahead.outcomes == after.outcomes
+    for name, frame in after.breakdowns.items():
+        pd.testing.assert_frame_equal(ahead.breakdowns[name], frame)
+
+
+def test_the_early_release_shares_the_final_record_frames(tiny_run):
+    world, log = tiny_run.world, tiny_run.log
+    config = with_controls(tiny_run.config, pseudonymisation={"rotation": "daily"})
+    clear_remembered_states()
+    early = []
+    final = apply_controls(world, log, config, on_records=early.append)
+    assert len(early) == 1 and early[0].records_key == final.records_key == records_key(config)
+    assert final.records and all(final.records[kind] is early[0].records[kind] for kind in final.records)
+    assert final.aggregates and not early[0].aggregates
+    assert len(final.audit) > len(early[0].audit)
+    clear_remembered_attacks()  # later tests start from a cold attack memo

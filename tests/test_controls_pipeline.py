@@ -5,7 +5,7 @@ import pytest
 from simulation.controls.pipeline import CONTROLS, apply_controls
 from simulation.release import AUDIT_COLUMNS
 from simulation.scenario import SENSOR_KINDS
-from tests.control_fixtures import random_log, real_log, release, small_world
+from tests.control_fixtures import config_for, random_log, real_log, release, small_world
 
 HEAVY = {"pseudonymisation": {"rotation": "hourly"}, "differential_privacy": {"enabled": True},
          "k_suppression": {"k": 3}, "generalisation": {"spatial_block_zones": 2},
@@ -175,3 +175,27 @@ def test_a_log_without_records_gives_empty_datasets(controls):
     for frame in out.aggregates.values():
         assert list(frame.columns) == ["time", "unit", "count", "value"]
         assert len(frame) == 0 or dp  # with DP every cell of the public domain is released, noised
+
+
+@pytest.mark.parametrize("level", ["records", "aggregates"])
+def test_controls_that_say_they_keep_the_records_leave_them_as_they_were(level, monkeypatch):
+    from simulation.controls import pipeline
+    from simulation.controls.state_memo import clear_remembered_states
+
+    world = small_world()
+    log = random_log(world, seed=5)
+    settings = {**HEAVY, "release": {"level": level}}
+    config = config_for(world, log, 5, **settings)
+    kept = []
+    for control in CONTROLS:
+        def checked(state, context, control=control, apply=control.apply):
+            new_state, rows = apply(state, context)
+            if not control.changes_records(context.config):
+                kept.append(control.name)
+                assert new_state.records is state.records and new_state.readable == state.readable
+            return new_state, rows
+        monkeypatch.setattr(control, "apply", checked)
+    clear_remembered_states()
+    pipeline.run_controls(world, log, config)
+    expected = ["aggregation", "differential_privacy", "k_suppression"] + (["release"] if level == "records" else [])
+    assert kept == expected

@@ -60,3 +60,64 @@ def test_many_threads_share_a_memo_without_errors():
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(use, range(5000))) == [i % 7 for i in range(5000)]
     assert len(memo) <= 3
+
+
+def test_a_result_started_ahead_is_collected_not_computed_again():
+    import threading
+
+    memo, calls = OutputMemo(4), []
+    world, log = small_world(), random_log(small_world(), seed=1)
+    started, release = threading.Event(), threading.Event()
+
+    def slow():
+        calls.append("ahead")
+        started.set()
+        release.wait(5)
+        return "ahead"
+
+    memo.start(world, log, ("k",), slow)
+    assert started.wait(5)  # running: a start still waiting for a thread is cancelled instead (test below)
+    memo.start(world, log, ("k",), lambda: calls.append("second start") or "second")  # already started: ignored
+    threading.Timer(0.05, release.set).start()
+    assert memo.get(world, log, ("k",), lambda: calls.append("caller") or "caller") == "ahead"
+    assert memo.get(world, log, ("k",), lambda: "again") == "ahead"
+    assert calls == ["ahead"]
+
+
+def test_a_start_that_failed_is_computed_again_by_the_caller():
+    memo = OutputMemo(4)
+    world, log = small_world(), random_log(small_world(), seed=1)
+
+    def broken():
+        raise ValueError("background failure")
+
+    memo.start(world, log, ("k",), broken)
+    assert memo.get(world, log, ("k",), lambda: "recomputed") == "recomputed"
+    assert memo.get(world, log, ("k",), lambda: "not again") == "recomputed"
+
+
+def test_a_start_still_waiting_for_a_thread_is_cancelled_and_computed_by_the_caller():
+    import threading
+
+    from simulation.memo import AHEAD_THREADS
+
+    memo, calls = OutputMemo(8), []
+    world, log = small_world(), random_log(small_world(), seed=1)
+    busy = threading.Event()
+    for i in range(AHEAD_THREADS):  # every background thread held
+        memo.start(world, log, ("busy", i), lambda: busy.wait(5))
+    memo.start(world, log, ("k",), lambda: calls.append("ahead") or "ahead")
+    try:
+        assert memo.get(world, log, ("k",), lambda: calls.append("caller") or "caller") == "caller"
+    finally:
+        busy.set()
+    assert calls == ["caller"]
+
+
+def test_nothing_is_started_for_a_remembered_result():
+    memo, calls = OutputMemo(4), []
+    world, log = small_world(), random_log(small_world(), seed=1)
+    memo.get(world, log, ("k",), lambda: "remembered")
+    memo.start(world, log, ("k",), lambda: calls.append("ahead") or "ahead")
+    assert memo.get(world, log, ("k",), lambda: "caller") == "remembered"
+    assert calls == []

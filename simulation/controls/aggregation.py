@@ -25,6 +25,7 @@ import pandas as pd
 from simulation.blockwise import unique_by_blocks
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, map_kinds, n_rows
 from simulation.controls.edge_aggregation import COUNT_IN_VALUE_KINDS
+from simulation.scenario import ScenarioConfig
 
 NO_PERSON_KINDS: tuple[str, ...] = ("env_iot",)
 """Kinds whose counts are numbers of readings, not of people: no noise, no suppression."""
@@ -170,6 +171,10 @@ class Aggregation(Control):
 
     name = "aggregation"
     stage = "release"
+
+    def changes_records(self, config: ScenarioConfig) -> bool:
+        """Return False: only the aggregate tables change here."""
+        return False
 
     def _aggregate(self, kind: str, table: Table | None, edge: Table | None, n_units: int,
                    bin_minutes: int) -> tuple[Table, pd.DataFrame, pd.DataFrame, dict]:

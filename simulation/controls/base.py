@@ -166,6 +166,14 @@ class Control(ABC):
     name: ClassVar[str]
     stage: ClassVar[Stage]
 
+    def changes_records(self, config: ScenarioConfig) -> bool:
+        """Return whether the control may change the record datasets (or their readers) under ``config``.
+
+        True unless a control says otherwise; the controls after the last one that may are free to run while
+        the record datasets are already being read (see ``apply_controls``'s ``on_records``).
+        """
+        return True
+
     @abstractmethod
     def apply(self, state: ReleaseState, context: ControlContext) -> tuple[ReleaseState, list[dict]]:
         """Apply the control.

@@ -35,6 +35,7 @@ import pandas as pd
 from simulation.controls.aggregation import NO_PERSON_KINDS, cell_key, with_values
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows, take
 from simulation.rng import stream
+from simulation.scenario import ScenarioConfig
 
 dp.enable_features("contrib")
 
@@ -105,6 +106,10 @@ class DifferentialPrivacy(Control):
 
     name = "differential_privacy"
     stage = "release"
+
+    def changes_records(self, config: ScenarioConfig) -> bool:
+        """Return False: only the aggregate tables change here."""
+        return False
 
     def apply(self, state: ReleaseState, context: ControlContext) -> tuple[ReleaseState, list[dict]]:
         """Bound, noise and release every cell of each kind's public domain."""

@@ -14,6 +14,7 @@ import numpy as np
 
 from simulation.controls.aggregation import NO_PERSON_KINDS
 from simulation.controls.base import Control, ControlContext, ReleaseState, audit_row
+from simulation.scenario import ScenarioConfig
 
 
 class KSuppression(Control):
@@ -21,6 +22,10 @@ class KSuppression(Control):
 
     name = "k_suppression"
     stage = "release"
+
+    def changes_records(self, config: ScenarioConfig) -> bool:
+        """Return False: only the aggregate tables change here."""
+        return False
 
     def apply(self, state: ReleaseState, context: ControlContext) -> tuple[ReleaseState, list[dict]]:
         """Drop small cells from every aggregate table."""

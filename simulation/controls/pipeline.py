@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -132,13 +133,32 @@ def _settings(config: ScenarioConfig, control: Control) -> str:
     return section.model_dump_json() if section is not None else "null"
 
 
-def run_controls(world: World, log: ObservationLog, config: ScenarioConfig) -> ReleaseState:
+def _announced(previous: Step, on_records: Callable[[ReleaseState], None]) -> tuple[ReleaseState, list[dict]]:
+    """Return ``previous()``, first handing its state to ``on_records`` (its record datasets are final)."""
+    state, audit = previous()
+    on_records(state.evolve(audit=tuple(audit)))
+    return state, audit
+
+
+def run_controls(world: World, log: ObservationLog, config: ScenarioConfig,
+                 on_records: Callable[[ReleaseState], None] | None = None) -> ReleaseState:
     """Apply every control in order and return the final working state (with its audit).
 
     The states at CHECKPOINTS are remembered per (world, log, seed, sensors, settings of the controls so far), so a
     rerun starts from the last checkpoint whose settings did not move.
+
+    Args:
+        world: Stage 1 output.
+        log: Stage 2 output.
+        config: The scenario.
+        on_records: Called with the working state as soon as no later control changes the record datasets (see
+            ``Control.changes_records``), before those later controls run. Not called when no control
+            follows (only aggregates released) or when the state after it is remembered (nothing before it runs
+            then).
     """
     context = make_context(world, log, config)
+    last_record_change = max(order for order, control in enumerate(CONTROLS, start=1)
+                             if control.changes_records(config))
 
     def split() -> tuple[ReleaseState, list[dict]]:
         return ReleaseState(records=initial_records(log), units=np.arange(world.city.n_zones, dtype=np.int32),
@@ -153,6 +173,8 @@ def run_controls(world: World, log: ObservationLog, config: ScenarioConfig) -> R
         make = partial(_applied, make, control, order, context)
         if control.name in CHECKPOINTS:
             make = partial(remembered_state, world, log, key, make)
+        if order == last_record_change < len(CONTROLS) and on_records is not None:
+            make = partial(_announced, make, on_records)
     state, audit = make()
     return state.evolve(audit=tuple(audit))
 
@@ -174,8 +196,16 @@ def records_key(config: ScenarioConfig) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def to_release(state: ReleaseState, horizon_minutes: int, key: str | None = None) -> Release:
-    """Convert the final working state to the stage-3 output (``key``: its ``records_key``)."""
+def to_release(state: ReleaseState, horizon_minutes: int, key: str | None = None,
+               records_of: Release | None = None) -> Release:
+    """Convert the final working state to the stage-3 output (``key``: its ``records_key``).
+
+    ``records_of``: a release already made from a state holding these very record datasets (the same dict, as
+    handed to ``on_records``), whose record frames, truth and codes are reused instead of being made again.
+    """
+    if records_of is not None:
+        return replace(records_of, aggregates=dict(state.aggregates), audit=_audit_frame(state))
+
     def released(kind: str) -> pd.DataFrame:
         table = state.records[kind]
         return pd.DataFrame({
@@ -192,14 +222,19 @@ def to_release(state: ReleaseState, horizon_minutes: int, key: str | None = None
     codes = {kind: table["token"].astype(np.int64, copy=False) for kind, table in state.records.items()
              if kind in state.pending}
     identified = {kind for kind, table in state.records.items() if n_rows(table) and table["named"].any()}
-    audit = pd.DataFrame(list(state.audit), columns=list(AUDIT_COLUMNS))
     return Release(records=records, record_truth=truth, aggregates=dict(state.aggregates), identified=identified,
                    readable={party: list(kinds) for party, kinds in state.readable.items()}, units=state.units,
-                   time_bin_minutes=state.time_bin_minutes, horizon_minutes=horizon_minutes, audit=audit,
-                   pseudonym_codes=codes, records_key=key)
+                   time_bin_minutes=state.time_bin_minutes, horizon_minutes=horizon_minutes,
+                   audit=_audit_frame(state), pseudonym_codes=codes, records_key=key)
 
 
-def apply_controls(world: World, log: ObservationLog, config: ScenarioConfig) -> Release:
+def _audit_frame(state: ReleaseState) -> pd.DataFrame:
+    """Return the audit rows of a state as a table."""
+    return pd.DataFrame(list(state.audit), columns=list(AUDIT_COLUMNS))
+
+
+def apply_controls(world: World, log: ObservationLog, config: ScenarioConfig,
+                   on_records: Callable[[Release], None] | None = None) -> Release:
     """Stage 3: apply the privacy controls of ``config`` to the observation log.
 
     Args:
@@ -207,8 +242,21 @@ def apply_controls(world: World, log: ObservationLog, config: ScenarioConfig) ->
             opt-out, which resident carries each phone are read.
         log: Stage 2 output.
         config: The scenario (``config.controls`` and the seed).
+        on_records: Called, while the aggregates are still being made, with a release that holds everything of
+            the final one but the aggregates and the later controls' audit: its record datasets are the final
+            ones, so the attacks on them can start (``simulation.metrics.assess.start_attacks``). Not called
+            when only aggregates are released or when the state that follows is remembered.
 
     Returns:
         The datasets as kept and shared, with the audit of every control.
     """
-    return to_release(run_controls(world, log, config), config.world.days * 1440, records_key(config))
+    horizon, key = config.world.days * 1440, records_key(config)
+    early: list[tuple[dict, Release]] = []
+
+    def announce(state: ReleaseState) -> None:
+        early.append((state.records, to_release(state, horizon, key)))
+        on_records(early[-1][1])
+
+    state = run_controls(world, log, config, announce if on_records is not None else None)
+    reusable = [release for records, release in early if records is state.records]
+    return to_release(state, horizon, key, reusable[0] if reusable else None)

@@ -7,6 +7,7 @@ the aggregate tables leave. ``level="records"`` changes nothing.
 from __future__ import annotations
 
 from simulation.controls.base import Control, ControlContext, ReleaseState, audit_row, n_rows
+from simulation.scenario import ScenarioConfig
 
 
 class ReleaseLevel(Control):
@@ -14,6 +15,10 @@ class ReleaseLevel(Control):
 
     name = "release"
     stage = "release"
+
+    def changes_records(self, config: ScenarioConfig) -> bool:
+        """Return True when only aggregates are released: the record datasets are then dropped."""
+        return config.controls.release.level == "aggregates"
 
     def apply(self, state: ReleaseState, context: ControlContext) -> tuple[ReleaseState, list[dict]]:
         """Drop record datasets for an aggregates-only release."""

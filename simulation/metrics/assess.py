@@ -128,6 +128,27 @@ def run_attacks(ctx: AssessmentContext) -> list[MetricResult]:
     return _RISKS.get(ctx.world, ctx.log, key, lambda: _attack_all(ctx))
 
 
+def start_attacks(world: World, log: ObservationLog, release: Release, config: ScenarioConfig) -> None:
+    """Begin the attacks on a release's record datasets on a background thread; :func:`assess` collects them.
+
+    Meant as ``apply_controls``' ``on_records``: the attacks (most of stage 4) then run while stage 3 is still
+    making the aggregates, which they never read. The results are those :func:`run_attacks` computes, remembered
+    under the same key. A release made by hand (no key) is not attacked ahead.
+    """
+    if release.records_key is None:
+        return
+    ctx = AssessmentContext(world=world, log=log, release=release, config=config)
+    _RISKS.start(world, log, (release.records_key, records_key(config)), lambda: _attack_and_forget(ctx))
+
+
+def _attack_and_forget(ctx: AssessmentContext) -> list[MetricResult]:
+    """Return every risk metric's result, letting go of the traces built for them."""
+    try:
+        return _attack_all(ctx)
+    finally:
+        forget_traces(ctx.release)
+
+
 def clear_remembered_attacks() -> None:
     """Forget every remembered attack result (benchmarks use it to time a first assessment)."""
     _RISKS.clear()
