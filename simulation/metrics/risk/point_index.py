@@ -17,8 +17,13 @@ NO_POINT = -1
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """Return the sorted distinct values (np.sort and a mask: faster than np.unique on large int arrays)."""
-    values = np.sort(values)
+    """Return the sorted distinct values (np.sort and a mask: faster than np.unique on large int arrays).
+
+    The sort is numpy's stable one (radix/timsort), which finds the runs already in order: keys built from
+    records in time order often come mostly sorted (smart-meter point keys: entirely), and are then sorted in a
+    few ms instead of the 50-100 ms the default quicksort takes on a million keys whatever their order.
+    """
+    values = np.sort(values, kind="stable")
     if values.size == 0:
         return values
     keep = np.empty(values.size, dtype=bool)

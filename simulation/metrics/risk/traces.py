@@ -145,7 +145,7 @@ def majority(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
         return out
     group, value = group[mixed], value[mixed]
     span = int(value.max()) + 1
-    key = np.sort(group * span + value)
+    key = np.sort(group * span + value, kind="stable")  # finds the runs already in order (see sorted_unique)
     starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
     counts = np.diff(np.concatenate([starts, [key.size]]))
     distinct = key[starts]
