@@ -94,3 +94,20 @@ def test_tracked_hours_match_their_definition(case):
     traces, chain, n_residents = case
     assert np.array_equal(tracked_hours(traces, chain, n_residents),
                           brute_force_tracked_hours(traces, chain, n_residents))
+
+
+def test_the_per_dataset_pieces_give_the_same_result_in_any_order():
+    import pandas as pd
+
+    from simulation.metrics.risk.tracking import tracking_parts, tracking_result
+
+    world = make_world(60, 2, seed=8)
+    ctx = make_context(world, make_release(world, rotation="hourly", seed=8))
+    pieces = tracking_parts(ctx)
+    assert len(pieces) >= 2 and all(piece.rows > 0 for piece in pieces)
+    done = {id(piece): piece() for piece in reversed(pieces)}  # run backwards, combined in the datasets' order
+    combined = tracking_result(ctx, [done[id(piece)] for piece in pieces])
+    whole = risk_tracking(ctx)
+    assert combined.value == whole.value > 0
+    pd.testing.assert_frame_equal(combined.breakdown, whole.breakdown)
+    assert list(whole.breakdown["dataset"]) == [piece.kind for piece in pieces]

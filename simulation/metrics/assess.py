@@ -13,6 +13,7 @@ from simulation.memo import OutputMemo
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.risk import RISK_METRICS
 from simulation.metrics.risk.traces import forget_traces, readable_traces
+from simulation.metrics.risk.tracking import tracking_parts, tracking_result
 from simulation.metrics.utility import UTILITY_METRICS
 from simulation.observations import ObservationLog
 from simulation.release import Release
@@ -93,24 +94,26 @@ _RISKS: OutputMemo[list[MetricResult]] = OutputMemo(32)
 """Attack results per (world, log, release records, scenario): every attack reads record datasets only."""
 
 
-BESIDE_THE_OTHERS: tuple[str, ...] = ("risk_tracking",)
-"""Attacks run on a thread of their own beside the other attacks: the heaviest one, sharing only the traces."""
-
-
 def _attack_all(ctx: AssessmentContext) -> list[MetricResult]:
-    """Return every risk metric's result, in ``RISK_METRICS`` order, tracking computed beside the others.
+    """Return every risk metric's result, in ``RISK_METRICS`` order, tracking's datasets computed beside the others.
 
     The readable datasets' traces (and their ends) are built first, so the threads share them instead of both
-    building them. Each metric is a deterministic function of the context, so the results are the same as one
-    after the other; numpy's sorts, searches and gathers release the GIL, so on two cores the slower thread sets
-    the time.
+    building them. Tracking, the heaviest attack, is one independent piece per dataset: a helper thread takes
+    them, largest first, while this thread runs the other attacks and then takes back the pieces the helper has
+    not begun, smallest first, so neither thread is left alone at the end. Each piece and metric is a
+    deterministic function of the context, so the results are the same as one after the other; numpy's sorts,
+    searches and gathers release the GIL, so on two cores both threads work at once.
     """
     for traces in readable_traces(ctx.release, ctx.config.adversary.role).values():
         traces.ends  # noqa: B018 - builds the cached table here, once, before the threads read it
-    with ThreadPoolExecutor(max_workers=len(BESIDE_THE_OTHERS), thread_name_prefix="attack") as helper:
-        beside = {name: helper.submit(RISK_METRICS[name], ctx) for name in BESIDE_THE_OTHERS}
-        done = {name: metric(ctx) for name, metric in RISK_METRICS.items() if name not in beside}
-        done.update({name: future.result() for name, future in beside.items()})
+    pieces = tracking_parts(ctx)
+    largest_first = sorted(range(len(pieces)), key=lambda i: -pieces[i].rows)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="attack") as helper:
+        begun = {i: helper.submit(pieces[i]) for i in largest_first}
+        done = {name: metric(ctx) for name, metric in RISK_METRICS.items() if name != "risk_tracking"}
+        taken_back = {i: pieces[i]() for i in reversed(largest_first) if begun[i].cancel()}
+        tracked = [taken_back[i] if i in taken_back else begun[i].result() for i in range(len(pieces))]
+    done["risk_tracking"] = tracking_result(ctx, tracked)
     return [done[name] for name in RISK_METRICS]
 
 

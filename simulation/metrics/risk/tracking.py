@@ -24,6 +24,8 @@ resident's traces) overall and at the worst and best rotation, mean chain durati
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -178,35 +180,79 @@ def chain_hours(traces: Traces, chain: np.ndarray) -> np.ndarray:
     return (last[roots] - first[roots] + traces.time_bin_minutes) / 60.0
 
 
-def tracking(ctx: AssessmentContext, link: bool = True) -> MetricResult:
-    """Return the tracking risk, optionally without re-linking across rotations."""
+@dataclass(frozen=True, eq=False)
+class DatasetTracking:
+    """The tracking attack on one readable dataset: an independent piece of work, run by calling it.
+
+    Attributes:
+        kind: The dataset.
+        traces: Its traces.
+        centroid: Unit centroids (zone widths).
+        unit_width: Typical released-unit width in zone widths.
+        n_residents: Residents in the world.
+        horizon_hours: Hours in the horizon.
+        link: Re-link pseudonyms across rotations.
+    """
+
+    kind: str
+    traces: Traces
+    centroid: np.ndarray
+    unit_width: float
+    n_residents: int
+    horizon_hours: float
+    link: bool
+
+    @property
+    def rows(self) -> int:
+        """Rows of the dataset: how much work the piece is."""
+        return len(self.traces.trace)
+
+    def __call__(self) -> tuple[np.ndarray, dict]:
+        """Return the tracked hours of every resident in this dataset and the dataset's breakdown row."""
+        traces = self.traces
+        chain, rotations = link_chains(traces, self.centroid, self.unit_width, self.link)
+        hours = tracked_hours(traces, chain, self.n_residents)
+        links = sum(r["links"] for r in rotations)
+        correct = sum(r["correct"] for r in rotations)
+        span = chain_hours(traces, chain)
+        accuracy = [r["correct"] / r["links"] for r in rotations if r["links"]]
+        return hours, {"dataset": self.kind, "traces": traces.n_traces, "rotations": len(rotations), "links": links,
+                       "link_accuracy": correct / links if links else float("nan"),
+                       "worst_rotation_accuracy": min(accuracy) if accuracy else float("nan"),
+                       "best_rotation_accuracy": max(accuracy) if accuracy else float("nan"),
+                       "mean_chain_hours": float(span.mean()) if span.size else 0.0,
+                       "mean_tracked_hours": float(hours[hours > 0].mean()) if (hours > 0).any() else 0.0,
+                       "tracking": float(np.mean(hours) / self.horizon_hours)}
+
+
+def tracking_parts(ctx: AssessmentContext, link: bool = True) -> list[DatasetTracking]:
+    """Return the tracking attack on every readable dataset, one piece each (to run in any order)."""
     world, release = ctx.world, ctx.release
     units = np.asarray(release.units)
     zones = world.city.zones
     centroid = unit_centroids(zones["x"].to_numpy(float), zones["y"].to_numpy(float), units)
     unit_width = float(np.sqrt(len(units) / (int(units.max()) + 1))) if len(units) else 1.0
     horizon_hours = max(release.horizon_minutes / 60.0, 1.0)
-    best = np.zeros(world.n_residents, dtype=np.int64)
-    rows = []
-    for kind, traces in readable_traces(release, ctx.config.adversary.role).items():
-        chain, rotations = link_chains(traces, centroid, unit_width, link)
-        hours = tracked_hours(traces, chain, world.n_residents)
+    return [DatasetTracking(kind, traces, centroid, unit_width, world.n_residents, horizon_hours, link)
+            for kind, traces in readable_traces(release, ctx.config.adversary.role).items()]
+
+
+def tracking_result(ctx: AssessmentContext, done: list[tuple[np.ndarray, dict]]) -> MetricResult:
+    """Return the tracking risk from what the pieces of :func:`tracking_parts` returned, in their order."""
+    n_residents = ctx.world.n_residents
+    best = np.zeros(n_residents, dtype=np.int64)
+    for hours, _ in done:
         best = np.maximum(best, hours)
-        links = sum(r["links"] for r in rotations)
-        correct = sum(r["correct"] for r in rotations)
-        span = chain_hours(traces, chain)
-        accuracy = [r["correct"] / r["links"] for r in rotations if r["links"]]
-        rows.append({"dataset": kind, "traces": traces.n_traces, "rotations": len(rotations), "links": links,
-                     "link_accuracy": correct / links if links else float("nan"),
-                     "worst_rotation_accuracy": min(accuracy) if accuracy else float("nan"),
-                     "best_rotation_accuracy": max(accuracy) if accuracy else float("nan"),
-                     "mean_chain_hours": float(span.mean()) if span.size else 0.0,
-                     "mean_tracked_hours": float(hours[hours > 0].mean()) if (hours > 0).any() else 0.0,
-                     "tracking": float(np.mean(hours) / horizon_hours)})
     columns = ["dataset", "traces", "rotations", "links", "link_accuracy", "worst_rotation_accuracy",
                "best_rotation_accuracy", "mean_chain_hours", "mean_tracked_hours", "tracking"]
-    value = float(np.clip(np.mean(best) / horizon_hours, 0.0, 1.0)) if world.n_residents else 0.0
-    return MetricResult("risk_tracking", value, pd.DataFrame(rows, columns=columns))
+    horizon_hours = max(ctx.release.horizon_minutes / 60.0, 1.0)
+    value = float(np.clip(np.mean(best) / horizon_hours, 0.0, 1.0)) if n_residents else 0.0
+    return MetricResult("risk_tracking", value, pd.DataFrame([row for _, row in done], columns=columns))
+
+
+def tracking(ctx: AssessmentContext, link: bool = True) -> MetricResult:
+    """Return the tracking risk, optionally without re-linking across rotations."""
+    return tracking_result(ctx, [piece() for piece in tracking_parts(ctx, link)])
 
 
 def risk_tracking(ctx: AssessmentContext) -> MetricResult:
