@@ -20,6 +20,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
+import numpy as np
+
 from simulation.observations import ObservationLog
 from simulation.world import World
 
@@ -101,6 +103,38 @@ class OutputMemo[T]:
         """Forget every result."""
         with self._lock:
             self._entries.clear()
+
+    def __len__(self) -> int:
+        """Return how many results are remembered."""
+        return len(self._entries)
+
+
+class ArrayMemo[T]:
+    """A function of one array, its results remembered per read-only array (by identity) while the array lives.
+
+    Arrays of remembered states are made read-only (``simulation.controls.state_memo``), so the same array object
+    always holds the same values; a writeable array may change, so its result is computed every time. An entry
+    goes when its array is collected, before the array's ``id`` can be reused.
+
+    Args:
+        make: Computes the result from the array.
+    """
+
+    def __init__(self, make: Callable[[np.ndarray], T]) -> None:
+        self._make = make
+        self._entries: dict[int, tuple[weakref.ref, T]] = {}
+
+    def __call__(self, array: np.ndarray) -> T:
+        """Return ``make(array)``, remembered if the array is read-only."""
+        if array.flags.writeable:
+            return self._make(array)
+        key = id(array)
+        entry = self._entries.get(key)
+        if entry is not None and entry[0]() is array:
+            return entry[1]
+        result = self._make(array)  # two threads may compute the same result; either one is kept
+        self._entries[key] = (weakref.ref(array, lambda _, key=key: self._entries.pop(key, None)), result)
+        return result
 
     def __len__(self) -> int:
         """Return how many results are remembered."""

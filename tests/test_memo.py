@@ -121,3 +121,25 @@ def test_nothing_is_started_for_a_remembered_result():
     memo.start(world, log, ("k",), lambda: calls.append("ahead") or "ahead")
     assert memo.get(world, log, ("k",), lambda: "caller") == "remembered"
     assert calls == []
+
+
+def test_an_array_memo_remembers_read_only_arrays_only_while_they_live():
+    import numpy as np
+
+    from simulation.memo import ArrayMemo
+
+    calls = []
+    memo = ArrayMemo(lambda array: calls.append(array.size) or int(array.sum()))
+    writeable = np.arange(5)
+    assert memo(writeable) == memo(writeable) == 10 and calls == [5, 5]  # may change: never remembered
+    frozen = np.arange(4)
+    frozen.flags.writeable = False
+    assert memo(frozen) == memo(frozen) == 6 and calls == [5, 5, 4]
+    assert memo(np.arange(4)) == 6 and calls == [5, 5, 4, 4]  # equal values, another array: computed
+    del frozen
+    gc.collect()
+    assert len(memo) == 0
+    for size in range(1, 30):  # new arrays, some at a dead one's address, each computed afresh
+        fresh = np.arange(size)
+        fresh.flags.writeable = False
+        assert memo(fresh) == size * (size - 1) // 2

@@ -38,6 +38,7 @@ import pandas as pd
 from simulation.blockwise import dense_ranks
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows
 from simulation.controls.siphash import siphash24
+from simulation.memo import ArrayMemo
 from simulation.scenario import PseudonymisationControl
 
 EPOCH_MINUTES: dict[str, int | None] = {"never": None, "daily": 1440, "hourly": 60}
@@ -152,12 +153,11 @@ def assign_codes(table: Table, seed: int, rotation: str, scope: str, sensor_scop
     epoch = epoch_of(table["time"], rotation)
     token = table["token"]
     code = np.full(len(token), -1, dtype=np.int64)
-    has = np.flatnonzero(token >= 0)
+    has, token_code, token_values = _token_codes(token)
     scope_names = [str(s) for s in sensor_scopes] if scope == "per_sensor" else ["city"]
     empty = np.empty(0, np.int64)
     if not len(has):
         return epoch, code, PendingPseudonyms(empty, empty, empty, tuple(scope_names), seed)
-    token_code, token_values = pd.factorize(token[has])
     per_sensor = scope == "per_sensor"
     scope_id = table["sensor"][has].astype(np.int64) if per_sensor else np.zeros(len(has), np.int64)
     if int(epoch.max()) >= 1 << 11 or len(scope_names) >= 1 << 21:
@@ -166,9 +166,21 @@ def assign_codes(table: Table, seed: int, rotation: str, scope: str, sensor_scop
     code[has], (triple_epoch, triple_scope, triple_token) = rank_triples(
         epoch[has].astype(np.int64), scope_id, token_code.astype(np.int64, copy=False), n_scopes, len(token_values))
     pending = PendingPseudonyms(epoch=triple_epoch, scope=triple_scope,
-                                token=np.asarray(token_values, dtype=np.int64)[triple_token],
+                                token=token_values[triple_token],
                                 scope_names=tuple(scope_names), seed=seed)
     return epoch, code, pending
+
+
+def _factorized_tokens(token: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the rows holding a token, the dense code of each one's token and the distinct tokens."""
+    has = np.flatnonzero(token >= 0)
+    token_code, token_values = pd.factorize(token[has])
+    return has, token_code, np.asarray(token_values, dtype=np.int64)
+
+
+_token_codes = ArrayMemo(_factorized_tokens)
+"""The raw tokens of a kind do not depend on the rotation or scope: a control change that moves those (the tokens
+coming from a remembered capture state, read-only) reuses their codes instead of hashing every row again."""
 
 
 DENSE_TRIPLES = 1 << 22
