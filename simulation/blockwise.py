@@ -28,14 +28,30 @@ def _bounds(block: np.ndarray, rows_per_block: int) -> np.ndarray | None:
     return np.append(cut, block.size)
 
 
+def _run_starts(key: np.ndarray) -> np.ndarray | None:
+    """Return where each run of equal keys starts if the keys never decrease (else None): no hashing needed then."""
+    if key.size < 2 or (key[1:] < key[:-1]).any():
+        return None
+    starts = np.empty(key.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(key[1:], key[:-1], out=starts[1:])
+    return starts
+
+
 def unique_by_blocks(key: np.ndarray, block: np.ndarray, rows_per_block: int = ROWS_PER_BLOCK) -> np.ndarray:
     """Return ``pd.unique(key)`` (the distinct keys in order of first occurrence), hashed a block at a time.
+
+    Keys that never decrease (smart-meter readings come sorted by device within each time bin) are not hashed:
+    their distinct values are the first of each run, which is also their order of first occurrence.
 
     Args:
         key: The keys.
         block: The block of each row; equal keys must share a block. Hashed all at once unless it never decreases.
         rows_per_block: About how many rows to hash at once.
     """
+    starts = _run_starts(key)
+    if starts is not None:
+        return key[starts]
     bounds = _bounds(block, rows_per_block)
     if bounds is None:
         return pd.unique(key)
@@ -48,9 +64,14 @@ def factorize_by_blocks(key: np.ndarray, block: np.ndarray,
 
     Args:
         key: The keys.
-        block: The block of each row, as for :func:`unique_by_blocks`.
+        block: The block of each row, as for :func:`unique_by_blocks` (keys that never decrease are not hashed).
         rows_per_block: About how many rows to hash at once.
     """
+    starts = _run_starts(key)
+    if starts is not None:
+        codes = np.cumsum(starts, dtype=np.int64)
+        codes -= 1
+        return codes, int(codes[-1]) + 1
     bounds = _bounds(block, rows_per_block)
     if bounds is None:
         codes, uniques = pd.factorize(key)
