@@ -156,26 +156,32 @@ def assign_codes(table: Table, seed: int, rotation: str, scope: str, sensor_scop
     has, token_code, token_values = _token_codes(token)
     scope_names = [str(s) for s in sensor_scopes] if scope == "per_sensor" else ["city"]
     empty = np.empty(0, np.int64)
-    if not len(has):
+    if not len(token_code):
         return epoch, code, PendingPseudonyms(empty, empty, empty, tuple(scope_names), seed)
     per_sensor = scope == "per_sensor"
-    scope_id = table["sensor"][has].astype(np.int64) if per_sensor else np.zeros(len(has), np.int64)
+    scope_id = table["sensor"][has].astype(np.int64) if per_sensor else np.zeros(len(token_code), np.int64)
     if int(epoch.max()) >= 1 << 11 or len(scope_names) >= 1 << 21:
         raise ValueError("pseudonymisation supports at most 2048 key epochs and 2 million devices")
     n_scopes = len(scope_names) if per_sensor else 1
     code[has], (triple_epoch, triple_scope, triple_token) = rank_triples(
-        epoch[has].astype(np.int64), scope_id, token_code.astype(np.int64, copy=False), n_scopes, len(token_values))
+        epoch[has].astype(np.int64), scope_id, token_code.astype(np.int64), n_scopes, len(token_values))
     pending = PendingPseudonyms(epoch=triple_epoch, scope=triple_scope,
                                 token=token_values[triple_token],
                                 scope_names=tuple(scope_names), seed=seed)
     return epoch, code, pending
 
 
-def _factorized_tokens(token: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the rows holding a token, the dense code of each one's token and the distinct tokens."""
+def _factorized_tokens(token: np.ndarray) -> tuple[np.ndarray | slice, np.ndarray, np.ndarray]:
+    """Return the rows holding a token, the dense code of each one's token and the distinct tokens.
+
+    Kept small, as they are remembered beside the capture states: every row (the usual case) as a slice rather
+    than a list of rows, and the codes as int32 where they fit.
+    """
     has = np.flatnonzero(token >= 0)
+    has = slice(None) if has.size == token.size else has
     token_code, token_values = pd.factorize(token[has])
-    return has, token_code, np.asarray(token_values, dtype=np.int64)
+    narrow = np.int32 if len(token_values) <= np.iinfo(np.int32).max else np.int64
+    return has, token_code.astype(narrow), np.asarray(token_values, dtype=np.int64)
 
 
 _token_codes = ArrayMemo(_factorized_tokens)
