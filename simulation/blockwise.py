@@ -28,14 +28,19 @@ def _bounds(block: np.ndarray, rows_per_block: int) -> np.ndarray | None:
     return np.append(cut, block.size)
 
 
+def run_starts(values: np.ndarray) -> np.ndarray:
+    """Return a mask of the elements that start a run of equal values (the first element always does)."""
+    starts = np.empty(values.size, dtype=bool)
+    starts[:1] = True
+    np.not_equal(values[1:], values[:-1], out=starts[1:])
+    return starts
+
+
 def _run_starts(key: np.ndarray) -> np.ndarray | None:
-    """Return where each run of equal keys starts if the keys never decrease (else None): no hashing needed then."""
+    """Return :func:`run_starts` if the keys never decrease (else None): no hashing is needed then."""
     if key.size < 2 or (key[1:] < key[:-1]).any():
         return None
-    starts = np.empty(key.size, dtype=bool)
-    starts[0] = True
-    np.not_equal(key[1:], key[:-1], out=starts[1:])
-    return starts
+    return run_starts(key)
 
 
 def unique_by_blocks(key: np.ndarray, block: np.ndarray, rows_per_block: int = ROWS_PER_BLOCK) -> np.ndarray:
