@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from simulation.metrics.assess import SHARE_RISKS, assess, risk_overall, utility_overall
+from simulation.metrics.assess import HEADLINE_COLUMNS, assess, risk_overall, utility_overall, with_headline
 from simulation.metrics.explain import plain_sentences
 from simulation.metrics.risk import RISK_METRICS
 from simulation.metrics.utility import UTILITY_METRICS
@@ -42,11 +43,27 @@ def test_weights_pick_the_services_that_count():
         (utilities["utility_energy"] + 3 * utilities["utility_crowd"]) / 4)
 
 
-def test_overall_risk_is_the_worst_share_valued_attack():
-    outcomes = {"risk_unicity": 0.4, "risk_tracking": 0.7, "risk_exposure": 5000.0}
-    assert risk_overall(outcomes) == 0.7
-    assert risk_overall({"risk_exposure": 5000.0}) == 0.0
-    assert set(SHARE_RISKS) <= set(RISK_METRICS)
+def test_overall_risk_is_the_share_of_residents_any_attack_reaches():
+    # four residents: one singled out, one tracked, one singled out AND tracked, one untouched
+    residents = pd.DataFrame({column: [False] * 4 for column in HEADLINE_COLUMNS})
+    residents.loc[[0, 2], "singled_out"] = True
+    residents.loc[[1, 2], "tracked"] = True
+    with_any = with_headline(residents, {})
+    assert list(with_any["any_attack"]) == [True, True, True, False]
+    assert risk_overall(with_any) == 0.75  # a union over residents, not the max (0.5) of the attacks' shares
+    recovered = with_headline(residents, {"trajectory_recovered": [False, False, False, True]})
+    assert risk_overall(recovered) == 1.0
+
+
+def test_overall_risk_counts_residents_of_the_per_resident_table(assessed):
+    the_run, assessment = assessed
+    table = assessment.breakdowns["resident_outcomes"]
+    assert len(table) == the_run.world.n_residents
+    assert assessment.outcomes["risk_overall"] == pytest.approx(table["any_attack"].mean())
+    for name, column in (("risk_unicity", "singled_out"), ("risk_tracking", "tracked"),
+                         ("risk_linkage", "linked_across"), ("risk_identified", "identified")):
+        assert assessment.outcomes[name] == pytest.approx(table[column].mean())
+        assert assessment.outcomes[name] <= assessment.outcomes["risk_overall"]
 
 
 def test_breakdowns_cover_services_attacks_and_sensor_kinds(assessed):

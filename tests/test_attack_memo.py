@@ -81,7 +81,7 @@ def test_attacks_on_two_threads_equal_the_attacks_one_after_the_other(tiny_run, 
     world, log = tiny_run.world, tiny_run.log
     config = with_controls(tiny_run.config, pseudonymisation={"rotation": rotation})
     release = dataclasses.replace(apply_controls(world, log, config), records_key=None)  # never remembered
-    together = run_attacks(AssessmentContext(world=world, log=log, release=release, config=config))
+    together = run_attacks(AssessmentContext(world=world, log=log, release=release, config=config)).results
     fresh = dataclasses.replace(release)  # a new object: nothing cached for it
     in_turn = [metric(AssessmentContext(world=world, log=log, release=fresh, config=config))
                for metric in RISK_METRICS.values()]

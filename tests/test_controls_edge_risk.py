@@ -2,8 +2,8 @@
 
 from simulation.controls.pipeline import apply_controls
 from simulation.metrics.base import AssessmentContext
-from simulation.metrics.risk.linkage import risk_linkage
-from simulation.metrics.risk.tracking import risk_tracking
+from simulation.metrics.risk.shares import risk_linkage
+from simulation.metrics.risk.tracking import tracking
 from simulation.scenario import IDENTIFYING_KINDS
 
 
@@ -11,7 +11,7 @@ def risks(run, controls):
     config = run.config.model_copy(update={"controls": run.config.controls.model_validate(controls)})
     release = apply_controls(run.world, run.log, config)
     ctx = AssessmentContext(world=run.world, log=run.log, release=release, config=config)
-    return risk_tracking(ctx).value, risk_linkage(ctx).value
+    return tracking(ctx).value, risk_linkage(ctx).value
 
 
 def test_edge_aggregation_of_every_identifying_kind_leaves_nothing_to_track_or_link(tiny_run):

@@ -13,8 +13,9 @@ WORLD = make_world(80, 2, seed=4)
 
 
 def test_registry_names():
-    assert set(RISK_METRICS) == {"risk_unicity", "risk_reidentification", "risk_tracking", "risk_linkage",
-                                 "risk_sensitive_inference", "risk_exposure", "risk_face_false_alerts_per_10k"}
+    assert set(RISK_METRICS) == {"risk_unicity", "risk_reidentification", "risk_tracking", "risk_identified",
+                                 "risk_linkage", "risk_sensitive_inference", "risk_exposure",
+                                 "risk_face_false_alerts_per_10k"}
 
 
 @pytest.mark.parametrize("rotation", ["never", "daily", "hourly"])

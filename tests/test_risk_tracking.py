@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation.metrics.risk.traces import Traces, traces_of
-from simulation.metrics.risk.tracking import link_chains, risk_tracking, tracked_hours, tracking, unit_centroids
+from simulation.metrics.risk.tracking import link_chains, tracked_hours, tracking, unit_centroids
 from tests.risk_fixtures import make_context, make_release, make_world
 from tests.risk_shuffle import shuffled_truth
 
@@ -29,7 +29,7 @@ def test_rotating_keys_more_often_never_makes_traces_longer(seed, block):
 def test_relinking_never_loses_time_and_recovers_some():
     world = make_world(40, 2, seed=5)
     ctx = make_context(world, make_release(world, rotation="daily", detect=0.8, readable=["wifi_bt"]))
-    linked, unlinked = risk_tracking(ctx), tracking(ctx, link=False)
+    linked, unlinked = tracking(ctx), tracking(ctx, link=False)
     assert linked.value > unlinked.value
     row = linked.breakdown.iloc[0]
     assert row["rotations"] == 1 and 0.0 < row["link_accuracy"] <= 1.0
@@ -43,7 +43,7 @@ def test_links_do_not_depend_on_the_truth():
     chains = link_chains(traces_of(release, "wifi_bt"), centroid, 1.0)[0]
     shuffled = shuffled_truth(release, seed=1)
     assert np.array_equal(chains, link_chains(traces_of(shuffled, "wifi_bt"), centroid, 1.0)[0])
-    assert risk_tracking(make_context(world, shuffled)).value < risk_tracking(make_context(world, release)).value
+    assert tracking(make_context(world, shuffled)).value < tracking(make_context(world, release)).value
 
 
 def brute_force_tracked_hours(traces: Traces, chain: np.ndarray, n_residents: int) -> np.ndarray:
@@ -107,7 +107,7 @@ def test_the_per_dataset_pieces_give_the_same_result_in_any_order():
     assert len(pieces) >= 2 and all(piece.rows > 0 for piece in pieces)
     done = {id(piece): piece() for piece in reversed(pieces)}  # run backwards, combined in the datasets' order
     combined = tracking_result(ctx, [done[id(piece)] for piece in pieces])
-    whole = risk_tracking(ctx)
+    whole = tracking(ctx)
     assert combined.value == whole.value > 0
     pd.testing.assert_frame_equal(combined.breakdown, whole.breakdown)
     assert list(whole.breakdown["dataset"]) == [piece.kind for piece in pieces]

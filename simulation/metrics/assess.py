@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -11,20 +12,18 @@ import pandas as pd
 from simulation.controls.pipeline import records_key
 from simulation.memo import OutputMemo
 from simulation.metrics.base import AssessmentContext, MetricResult
-from simulation.metrics.risk import RISK_METRICS
+from simulation.metrics.risk import RECORD_ATTACKS, RISK_METRICS
+from simulation.metrics.risk.record_attacks import RecordAttacks, attack_records
 from simulation.metrics.risk.traces import forget_traces, readable_traces
-from simulation.metrics.risk.tracking import tracking_parts, tracking_result
+from simulation.metrics.risk.tracking import tracking_parts
 from simulation.metrics.utility import UTILITY_METRICS
 from simulation.observations import ObservationLog
 from simulation.release import Release
 from simulation.scenario import SENSOR_KINDS, SERVICES, ScenarioConfig
 from simulation.world import World
 
-SHARE_RISKS: tuple[str, ...] = (
-    "risk_unicity", "risk_reidentification", "risk_tracking", "risk_linkage", "risk_sensitive_inference",
-)
-"""Attacks whose outcome is a share of residents (or of their time) in [0, 1]; ``risk_overall`` is their max."""
-
+AGGREGATE_ATTACKS: dict[str, Callable[[AssessmentContext], tuple[MetricResult, np.ndarray]]] = {}
+"""Attacks on the released aggregates: per-resident column -> attack returning its result and per-resident hits."""
 
 @dataclass(eq=False)
 class Assessment:
@@ -52,17 +51,30 @@ def utility_overall(utilities: dict[str, float], weights: dict[str, float]) -> f
     return float(sum(w * u for w, u in pairs) / total) if total > 0 else 0.0
 
 
-def risk_overall(outcomes: dict[str, float]) -> float:
-    """Return the worst share-valued attack (0 when none was measured).
+HEADLINE_COLUMNS: tuple[str, ...] = (
+    "singled_out", "reidentified", "tracked", "identified", "linked_across", "sensitive_inferred",
+)
+"""Per-resident successes of the attacks on records that count towards the headline (``any_attack``)."""
 
-    That is the max of unicity, re-identification, tracking, linkage and sensitive inference, each a share of
-    residents in [0, 1].
 
-    The max, not a mean: a resident is exposed as soon as one attack succeeds, and averaging would let a harmless
-    attack dilute a dangerous one. Counts (exposure, false alerts per 10,000) are reported beside it, not in it.
+def risk_overall(residents: pd.DataFrame) -> float:
+    """Return the share of all residents for whom at least one attack open to the adversary succeeds.
+
+    A resident is exposed as soon as one attack succeeds, so the headline is the union of the per-resident
+    successes (``any_attack`` of the ``resident_outcomes`` table), never a maximum or a mean over datasets or
+    traces. Counts (exposure, false alerts per 10,000) are reported beside it, not in it.
     """
-    values = [outcomes[name] for name in SHARE_RISKS if name in outcomes and np.isfinite(outcomes[name])]
-    return float(max(values)) if values else 0.0
+    return float(residents["any_attack"].mean()) if len(residents) else 0.0
+
+
+def with_headline(residents: pd.DataFrame, aggregate_hits: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Return the per-resident table with each aggregate attack's column and ``any_attack`` added."""
+    out = residents.copy()
+    for column, hit in aggregate_hits.items():
+        out[column] = hit
+    columns = [*HEADLINE_COLUMNS, *aggregate_hits]
+    out["any_attack"] = out[columns].any(axis=1) if len(out) else pd.Series(dtype=bool)
+    return out
 
 
 def sensor_kind_table(log: ObservationLog, release: Release) -> pd.DataFrame:
@@ -90,17 +102,37 @@ def _collect(results: list[MetricResult], outcomes: dict[str, float], breakdowns
             breakdowns[result.name] = result.breakdown
 
 
-_RISKS: OutputMemo[list[MetricResult]] = OutputMemo(32)
-"""Attack results per (world, log, release records, scenario): every attack reads record datasets only."""
+@dataclass(eq=False)
+class AttackResults:
+    """What the attacks on the record datasets found.
+
+    Attributes:
+        records: The attacks on profiles (per-resident table and share-of-residents results).
+        others: The other record metrics (exposure, false face alerts), in ``RISK_METRICS`` order.
+    """
+
+    records: RecordAttacks
+    others: list[MetricResult]
+
+    @property
+    def results(self) -> list[MetricResult]:
+        """Return every record metric's result, in ``RISK_METRICS`` order."""
+        by_name = {**self.records.results, **{r.name: r for r in self.others}}
+        return [by_name[name] for name in RISK_METRICS]
 
 
-def _attack_all(ctx: AssessmentContext) -> list[MetricResult]:
-    """Return every risk metric's result, in ``RISK_METRICS`` order, tracking's datasets computed beside the others.
+_RISKS: OutputMemo[AttackResults] = OutputMemo(32)
+"""Attack results per (world, log, release records, scenario): these attacks read record datasets only."""
+
+
+def _attack_all(ctx: AssessmentContext) -> AttackResults:
+    """Return every attack on records: tracking's datasets computed beside the other metrics, then the profiles.
 
     The readable datasets' traces (and their ends) are built first, so the threads share them instead of both
-    building them. Tracking, the heaviest attack, is one independent piece per dataset: a helper thread takes
-    them, largest first, while this thread runs the other attacks and then takes back the pieces the helper has
-    not begun, smallest first, so neither thread is left alone at the end. Each piece and metric is a
+    building them. Tracking, the heaviest step, is one independent piece per dataset: a helper thread takes
+    them, largest first, while this thread runs the metrics that need no chains and then takes back the pieces
+    the helper has not begun, smallest first, so neither thread is left alone at the end. The profiles and the
+    per-resident attacks need every dataset's chains, so they run last. Each piece and metric is a
     deterministic function of the context, so the results are the same as one after the other; numpy's sorts,
     searches and gathers release the GIL, so on two cores both threads work at once.
     """
@@ -110,15 +142,14 @@ def _attack_all(ctx: AssessmentContext) -> list[MetricResult]:
     largest_first = sorted(range(len(pieces)), key=lambda i: -pieces[i].rows)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="attack") as helper:
         begun = {i: helper.submit(pieces[i]) for i in largest_first}
-        done = {name: metric(ctx) for name, metric in RISK_METRICS.items() if name != "risk_tracking"}
+        others = [metric(ctx) for name, metric in RISK_METRICS.items() if name not in RECORD_ATTACKS]
         taken_back = {i: pieces[i]() for i in reversed(largest_first) if begun[i].cancel()}
         tracked = [taken_back[i] if i in taken_back else begun[i].result() for i in range(len(pieces))]
-    done["risk_tracking"] = tracking_result(ctx, tracked)
-    return [done[name] for name in RISK_METRICS]
+    return AttackResults(records=attack_records(ctx, tracked), others=others)
 
 
-def run_attacks(ctx: AssessmentContext) -> list[MetricResult]:
-    """Return every risk metric's result, remembered while the records and settings they read are unchanged.
+def run_attacks(ctx: AssessmentContext) -> AttackResults:
+    """Return every attack on records, remembered while the records and settings they read are unchanged.
 
     The attacks read the record datasets (never the aggregates), the world, the log and the scenario; moving an
     aggregate-only control (k, differential privacy) or a utility weight leaves all of those as they were, so the
@@ -144,7 +175,7 @@ def start_attacks(world: World, log: ObservationLog, release: Release, config: S
     _RISKS.start(world, log, (release.records_key, records_key(config)), lambda: _attack_and_forget(ctx))
 
 
-def _attack_and_forget(ctx: AssessmentContext) -> list[MetricResult]:
+def _attack_and_forget(ctx: AssessmentContext) -> AttackResults:
     """Return every risk metric's result, letting go of the traces built for them."""
     try:
         return _attack_all(ctx)
@@ -175,18 +206,23 @@ def assess(world: World, log: ObservationLog, release: Release, config: Scenario
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="attacks") as helper:
         attacks = helper.submit(run_attacks, ctx)  # the attacks on a second thread while the utilities run here
         utilities = [metric(ctx) for metric in UTILITY_METRICS.values()]
-        risks = attacks.result()
+        aggregate = [attack(ctx) for attack in AGGREGATE_ATTACKS.values()]
+        found = attacks.result()
     forget_traces(release)  # the attacks are done with them: hundreds of MB on a large release
     _collect(utilities, outcomes, breakdowns)
-    _collect(risks, outcomes, breakdowns)
+    _collect(found.results, outcomes, breakdowns)
+    _collect([result for result, _ in aggregate], outcomes, breakdowns)
+    residents = with_headline(found.records.residents,
+                              {column: hit for column, (_, hit) in zip(AGGREGATE_ATTACKS, aggregate, strict=True)})
+    breakdowns["resident_outcomes"] = residents
     outcomes["utility_overall"] = utility_overall(outcomes, dict(config.utility_weights))
-    outcomes["risk_overall"] = risk_overall(outcomes)
+    outcomes["risk_overall"] = risk_overall(residents)
     breakdowns["utility_by_service"] = pd.DataFrame({
         "service": list(SERVICES),
         "value": [outcomes.get(f"utility_{s}", 0.0) for s in SERVICES],
         "weight": [float(config.utility_weights.get(s, 0.0)) for s in SERVICES],
     })
-    attacks = [name for name in outcomes if name.startswith("risk_") and name != "risk_overall"]
-    breakdowns["risk_by_attack"] = pd.DataFrame({"attack": attacks, "value": [outcomes[a] for a in attacks]})
+    names = [name for name in outcomes if name.startswith("risk_") and name != "risk_overall"]
+    breakdowns["risk_by_attack"] = pd.DataFrame({"attack": names, "value": [outcomes[a] for a in names]})
     breakdowns["by_sensor_kind"] = sensor_kind_table(log, release)
     return Assessment(outcomes=outcomes, breakdowns=breakdowns)

@@ -207,8 +207,8 @@ class DatasetTracking:
         """Rows of the dataset: how much work the piece is."""
         return len(self.traces.trace)
 
-    def __call__(self) -> tuple[np.ndarray, dict]:
-        """Return the tracked hours of every resident in this dataset and the dataset's breakdown row."""
+    def __call__(self) -> tuple[np.ndarray, dict, np.ndarray]:
+        """Return the tracked hours of every resident in this dataset, the dataset's breakdown row, the chains."""
         traces = self.traces
         chain, rotations = link_chains(traces, self.centroid, self.unit_width, self.link)
         hours = tracked_hours(traces, chain, self.n_residents)
@@ -222,7 +222,7 @@ class DatasetTracking:
                        "best_rotation_accuracy": max(accuracy) if accuracy else float("nan"),
                        "mean_chain_hours": float(span.mean()) if span.size else 0.0,
                        "mean_tracked_hours": float(hours[hours > 0].mean()) if (hours > 0).any() else 0.0,
-                       "tracking": float(np.mean(hours) / self.horizon_hours)}
+                       "tracking": float(np.mean(hours) / self.horizon_hours)}, chain
 
 
 def tracking_parts(ctx: AssessmentContext, link: bool = True) -> list[DatasetTracking]:
@@ -237,24 +237,19 @@ def tracking_parts(ctx: AssessmentContext, link: bool = True) -> list[DatasetTra
             for kind, traces in readable_traces(release, ctx.config.adversary.role).items()]
 
 
-def tracking_result(ctx: AssessmentContext, done: list[tuple[np.ndarray, dict]]) -> MetricResult:
+def tracking_result(ctx: AssessmentContext, done: list[tuple[np.ndarray, dict, np.ndarray]]) -> MetricResult:
     """Return the tracking risk from what the pieces of :func:`tracking_parts` returned, in their order."""
     n_residents = ctx.world.n_residents
     best = np.zeros(n_residents, dtype=np.int64)
-    for hours, _ in done:
+    for hours, _, _ in done:
         best = np.maximum(best, hours)
     columns = ["dataset", "traces", "rotations", "links", "link_accuracy", "worst_rotation_accuracy",
                "best_rotation_accuracy", "mean_chain_hours", "mean_tracked_hours", "tracking"]
     horizon_hours = max(ctx.release.horizon_minutes / 60.0, 1.0)
     value = float(np.clip(np.mean(best) / horizon_hours, 0.0, 1.0)) if n_residents else 0.0
-    return MetricResult("risk_tracking", value, pd.DataFrame([row for _, row in done], columns=columns))
+    return MetricResult("risk_tracking", value, pd.DataFrame([row for _, row, _ in done], columns=columns))
 
 
 def tracking(ctx: AssessmentContext, link: bool = True) -> MetricResult:
     """Return the tracking risk, optionally without re-linking across rotations."""
     return tracking_result(ctx, [piece() for piece in tracking_parts(ctx, link)])
-
-
-def risk_tracking(ctx: AssessmentContext) -> MetricResult:
-    """Return the mean share of residents' time attributable to them through (re-linked) pseudonymous chains."""
-    return tracking(ctx, link=True)
