@@ -1,4 +1,4 @@
-"""Trace unicity of each released dataset (de Montjoye et al. 2013): per dataset, the headline is the largest; coarser releases are less unique."""
+"""Trace unicity of each released dataset (de Montjoye et al. 2013): coarser releases are less unique."""
 
 from __future__ import annotations
 
