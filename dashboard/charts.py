@@ -98,7 +98,7 @@ def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) 
             marker={"color": colour, "symbol": symbol, "size": size, "line": {"width": 1.5, "color": colour}}))
     return go.Figure(traces, _layout(
         "Utility against risk", height=480, annotations=_label_annotations(points),
-        xaxis={"title": {"text": "Privacy risk (0 none, 1 everyone exposed) - lower is better"},
+        xaxis={"title": {"text": "Privacy risk: share of residents any attack reaches - lower is better"},
                "range": list(TRADEOFF_AREA.x_range)},
         yaxis={"title": {"text": "Service utility (1 perfect) - higher is better"},
                "range": list(TRADEOFF_AREA.y_range)}))

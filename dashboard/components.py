@@ -33,9 +33,10 @@ HEADLINES: tuple[str, ...] = tuple(HEADLINE_TITLES)
 HIGHER_IS_BETTER = {"utility_overall"}
 METRIC_HELP: dict[str, str] = {
     "utility_overall": "Weighted mean of the service scores: 1 means every service works as if it knew the truth.",
-    "risk_overall": "The share of residents reached by the most successful attack (0 is nobody).",
-    "risk_unicity": "Share of residents whose released trace is the only one matching a few known places and "
-                    "times (de Montjoye et al. 2013).",
+    "risk_overall": "The share of all residents against whom at least one attack succeeds (0 is nobody). The "
+                    "attacker joins every dataset its role may read before attacking.",
+    "risk_unicity": "Share of residents whose profile, as the attacker pieced it together, is the only one "
+                    "matching a few known places and times (de Montjoye et al. 2013).",
     "risk_exposure": "Share of residents' days whose records, tied to a person, the city holds at the end of the "
                      "simulated period: what a breach would leak.",
     "risk_face_false_alerts_per_10k": "Innocent passers-by wrongly matched to the watchlist, per 10,000 faces.",

@@ -13,15 +13,22 @@ UTILITY_LABELS: dict[str, str] = {
 RISK_LABELS: dict[str, str] = {
     "risk_unicity": "Singled out by known points",
     "risk_reidentification": "Re-identified from home and work",
-    "risk_tracking": "Time tracked",
-    "risk_linkage": "Linked to a named dataset",
+    "risk_tracking": "Followed on 2+ days",
+    "risk_identified": "Named in the data",
+    "risk_linkage": "Joined across datasets",
     "risk_sensitive_inference": "Sensitive visits exposed",
+    "risk_trajectory_recovery": "Rebuilt from published counts",
     "risk_exposure": "Days a breach would leak",
 }
-"""The risks that are shares (of residents, of their time or days, 0-1), drawn together on one chart."""
+"""The risks that are shares of residents (exposure: of residents' days), 0-1, drawn together on one chart."""
 HEADLINE_LABELS: dict[str, str] = {
     "utility_overall": "Service utility",
-    "risk_overall": "Privacy risk (worst attack)",
+    "risk_overall": "Privacy risk (residents any attack reaches)",
+    "risk_tracked_time": "Share of the week followed",
+    "risk_linkage_precision": "Precision of cross-dataset links",
+    "risk_home_found": "Home revealed",
+    "risk_work_found": "Workplace revealed",
+    "risk_dp_epsilon_total": "Total epsilon per person",
     "risk_exposure_resident_days": "Resident-days a breach would leak",
     "risk_face_false_alerts_per_10k": "False face alerts",
 }

@@ -25,14 +25,16 @@ def format_summary(result: RunResult, summary: dict, seconds: float) -> str:
         "detections per sensor kind: " + ", ".join(
             f"{k} {v:,}" for k, v in summary["detections_per_kind"].items() if v),
         "",
-        "utility (higher is better)            risk (lower is better)",
+        "utility (higher is better)            risk (lower is better; shares are of ALL residents)",
     ]
     outcomes = result.outcomes
     utilities = sorted((k, v) for k, v in outcomes.items() if k.startswith("utility_"))
-    risks = sorted((k, v) for k, v in outcomes.items() if k.startswith("risk_"))
+    risks = sorted(((k, v) for k, v in outcomes.items() if k.startswith("risk_")),
+                   key=lambda item: (item[0] != "risk_overall", item[0]))  # the headline first
+    width = max((len(k) for k, _ in risks), default=0) + 2
     for index in range(max(len(utilities), len(risks))):
         left = f"{utilities[index][0]:<28}{utilities[index][1]:>7.3f}" if index < len(utilities) else " " * 35
-        right = f"{risks[index][0]:<34}{risks[index][1]:>9.3f}" if index < len(risks) else ""
+        right = f"{risks[index][0]:<{width}}{risks[index][1]:>9.3f}" if index < len(risks) else ""
         lines.append(f"{left}   {right}")
     try:
         from simulation.metrics.explain import plain_sentences

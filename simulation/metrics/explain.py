@@ -48,14 +48,18 @@ def plain_sentences(outcomes: dict[str, float], config: ScenarioConfig) -> dict[
     templates = {
         "utility_overall": ("Across all services, the released data reach {p} of a perfect score "
                             "(exact figures everywhere)."),
-        "risk_unicity": f"{points} known places and times single out {{p}} of residents in the released data.",
-        "risk_reidentification": ("Someone who knows where a person lives and works picks out their trace for "
+        "risk_unicity": (f"{points} known places and times single out {{p}} of residents in what the attacker "
+                         "holds."),
+        "risk_reidentification": ("Someone who knows where a person lives and works picks out their records for "
                                   "{p} of residents."),
-        "risk_tracking": "{p} of a typical resident's week can be followed and attributed to them.",
-        "risk_linkage": "{p} of pseudonymous traces can be joined to a named dataset (plates, cards or faces).",
+        "risk_tracking": "{p} of residents can be followed on two or more days.",
+        "risk_identified": "The attacker holds records tied to the name of {p} of residents.",
+        "risk_linkage": "{p} of residents have records in two or more datasets that the attacker joins together.",
         "risk_sensitive_inference": ("Visits to clinics, places of worship or nightlife can be attributed for "
                                      "{p} of residents."),
-        "risk_overall": "The most successful attack reaches {p} of residents.",
+        "risk_trajectory_recovery": ("From the published counts alone, the movements of {p} of residents can be "
+                                     "rebuilt and picked out."),
+        "risk_overall": "At least one attack succeeds against {p} of residents.",
     }
     for name, template in templates.items():
         if name in outcomes:

@@ -83,14 +83,12 @@ def attack_records(ctx: AssessmentContext, tracked: list[tuple[np.ndarray, dict,
     horizon_hours = max(ctx.release.horizon_minutes / 60.0, 1.0)
     links = profiles.links if profiles is not None else pd.DataFrame()
     made = profiles.links_made if profiles is not None else 0
-    matched = residents.loc[residents["anonymity_set"] > 0, "anonymity_set"]
     results = {
         "risk_unicity": MetricResult("risk_unicity", share["risk_unicity"], per_dataset),
         "risk_reidentification": MetricResult(
             "risk_reidentification", share["risk_reidentification"], per_dataset,
             extra={"risk_home_found": float(residents["home_found"].mean()) if n else 0.0,
-                   "risk_work_found": float(residents["work_found"].mean()) if n else 0.0,
-                   "risk_reidentification_median_anonymity_set": float(matched.median()) if len(matched) else 0.0}),
+                   "risk_work_found": float(residents["work_found"].mean()) if n else 0.0}),
         "risk_tracking": MetricResult(
             "risk_tracking", share["risk_tracking"], tracking.breakdown,
             extra={"risk_tracked_time": float(np.clip(residents["tracked_hours"].mean() / horizon_hours, 0, 1))

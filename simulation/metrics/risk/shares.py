@@ -28,7 +28,7 @@ def risk_reidentification(ctx: AssessmentContext) -> MetricResult:
 
     Golle and Partridge, "On the Anonymity of Home/Work Location Pairs", Pervasive 2009 (without home/work
     knowledge: p known points, the location-time attack). Also reports the shares of residents whose profile
-    reveals their home and their workplace, and the median anonymity set.
+    reveals their home and their workplace (each resident's anonymity set is in the per-resident table).
     """
     return record_attacks(ctx).results["risk_reidentification"]
 
