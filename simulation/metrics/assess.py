@@ -13,7 +13,7 @@ from simulation.controls.pipeline import records_key
 from simulation.memo import OutputMemo
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.risk import RECORD_ATTACKS, RISK_METRICS
-from simulation.metrics.risk.record_attacks import RecordAttacks, attack_records
+from simulation.metrics.risk.record_attacks import RecordAttacks, attack_records, track_and_prepare
 from simulation.metrics.risk.traces import forget_traces, readable_traces
 from simulation.metrics.risk.tracking import tracking_parts
 from simulation.metrics.utility import UTILITY_METRICS
@@ -129,23 +129,24 @@ def _attack_all(ctx: AssessmentContext) -> AttackResults:
     """Return every attack on records: tracking's datasets computed beside the other metrics, then the profiles.
 
     The readable datasets' traces (and their ends) are built first, so the threads share them instead of both
-    building them. Tracking, the heaviest step, is one independent piece per dataset: a helper thread takes
-    them, largest first, while this thread runs the metrics that need no chains and then takes back the pieces
-    the helper has not begun, smallest first, so neither thread is left alone at the end. The profiles and the
-    per-resident attacks need every dataset's chains, so they run last. Each piece and metric is a
-    deterministic function of the context, so the results are the same as one after the other; numpy's sorts,
-    searches and gathers release the GIL, so on two cores both threads work at once.
+    building them. Tracking, with the making of each dataset ready for linking, is one independent piece per
+    dataset: a helper thread takes them, largest first, while this thread runs the metrics that need no chains
+    and then takes back the pieces the helper has not begun, smallest first, so neither thread is left alone at
+    the end. The profiles and the per-resident attacks need every dataset's chains, so they run last. Each piece
+    and metric is a deterministic function of the context, so the results are the same as one after the other;
+    numpy's sorts, searches and gathers release the GIL, so on two cores both threads work at once.
     """
     for traces in readable_traces(ctx.release, ctx.config.adversary.role).values():
         traces.ends  # noqa: B018 - builds the cached table here, once, before the threads read it
     pieces = tracking_parts(ctx)
     largest_first = sorted(range(len(pieces)), key=lambda i: -pieces[i].rows)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="attack") as helper:
-        begun = {i: helper.submit(pieces[i]) for i in largest_first}
+        begun = {i: helper.submit(track_and_prepare, ctx, pieces[i]) for i in largest_first}
         others = [metric(ctx) for name, metric in RISK_METRICS.items() if name not in RECORD_ATTACKS]
-        taken_back = {i: pieces[i]() for i in reversed(largest_first) if begun[i].cancel()}
-        tracked = [taken_back[i] if i in taken_back else begun[i].result() for i in range(len(pieces))]
-    return AttackResults(records=attack_records(ctx, tracked), others=others)
+        taken_back = {i: track_and_prepare(ctx, pieces[i]) for i in reversed(largest_first) if begun[i].cancel()}
+        done = [taken_back[i] if i in taken_back else begun[i].result() for i in range(len(pieces))]
+    prepared = {piece.kind: dataset for piece, (_, dataset) in zip(pieces, done, strict=True)}
+    return AttackResults(records=attack_records(ctx, [tracked for tracked, _ in done], prepared), others=others)
 
 
 def run_attacks(ctx: AssessmentContext) -> AttackResults:

@@ -31,7 +31,10 @@ LINK_COLUMNS = ["dataset_a", "dataset_b", "chains_a", "chains_b", "links", "corr
 
 @dataclass(frozen=True, eq=False)
 class Profiles:
-    """Every readable record with a pseudonym, labelled with the profile the adversary put it in.
+    """What the adversary holds, labelled with the profiles it put together.
+
+    A row is one distinct (trace, point) pair of a readable dataset: where and when a pseudonym was seen, however
+    many records it left there (a meter reading every 30 minutes inside an hour bin is one point).
 
     Attributes:
         kinds: The datasets, in the order of ``kind`` codes.
@@ -39,13 +42,17 @@ class Profiles:
         profile: Profile of every row (dense codes from 0).
         point: Point code (released unit, time bin) of every row; equal across datasets.
         unit: Released unit of every row.
-        time: Released time (minutes) of every row.
-        resident: True resident of every row (scoring only; -1 if none).
-        named: Whether the row names a person by itself (raw plate, named card, face alert).
+        time: Released time (minutes, start of the bin) of every row.
+        resident: True owner of the row's trace, its most frequent resident (scoring only; -1 if none).
         n_profiles: Number of profiles.
         links: One row per dataset pair: chains on each side, links accepted, links correct, precision.
         time_bin_minutes: Released time bin.
         index: Inverted index from points to the profiles holding them.
+        trace_profile: Profile of every trace (traces of all datasets, numbered one dataset after the other).
+        trace_resident: True owner of every trace (scoring only; -1 if none).
+        trace_named: Whether every trace holds a record that names a person by itself (raw plate, named card, face
+            alert).
+        trace_points: Rows (distinct points) of every trace.
     """
 
     kinds: tuple[str, ...]
@@ -55,11 +62,14 @@ class Profiles:
     unit: np.ndarray
     time: np.ndarray
     resident: np.ndarray
-    named: np.ndarray
     n_profiles: int
     links: pd.DataFrame
     time_bin_minutes: int
     index: PointIndex
+    trace_profile: np.ndarray
+    trace_resident: np.ndarray
+    trace_named: np.ndarray
+    trace_points: np.ndarray
 
     @property
     def links_made(self) -> int:
@@ -72,19 +82,58 @@ class Profiles:
         return int(self.links["correct"].sum()) if len(self.links) else 0
 
 
-def _named_rows(release: Release, kind: str) -> np.ndarray:
-    """Return the ``named`` flag of every row of a dataset that carries a pseudonym (the rows of its traces)."""
+def _named_traces(release: Release, kind: str, traces: Traces) -> np.ndarray:
+    """Return whether each trace of a dataset holds a record that names a person by itself."""
     frame = release.records[kind]
     if "named" not in frame:  # a release made without the flag: an identified dataset names everyone in it
-        named = np.full(len(frame), kind in release.identified)
-    else:
-        named = frame["named"].to_numpy(bool)
+        return np.full(traces.n_traces, kind in release.identified)
+    named = frame["named"].to_numpy(bool)
     pseudonym = frame["pseudonym"].to_numpy()
-    return named if (pseudonym != -1).all() else named[pseudonym != -1]
+    named = named if (pseudonym != -1).all() else named[pseudonym != -1]
+    return np.bincount(traces.trace[named], minlength=traces.n_traces) > 0
+
+
+@dataclass(frozen=True, eq=False)
+class LinkableDataset:
+    """One dataset ready to be linked: its distinct (trace, point) pairs, their chains, and per-trace facts.
+
+    Built per dataset once its chains are known (``of``); independent of the other datasets, so the assessment
+    builds each beside that dataset's tracking, on whichever thread ran it.
+    """
+
+    chain: np.ndarray
+    point: np.ndarray
+    resident: np.ndarray
+    n_chains: int
+    chain_owner: np.ndarray
+    index: ChainPoints
+    trace_chain: np.ndarray
+    trace_owner: np.ndarray
+    trace_named: np.ndarray
+    trace_points: np.ndarray
+
+    @classmethod
+    def of(cls, release: Release, kind: str, traces: Traces, chain_of_trace: np.ndarray) -> LinkableDataset:
+        """Return the dataset of a release, given the chain of each of its traces."""
+        pair_trace, point = (a.astype(np.int64) for a in traces.index.traces_and_points())
+        distinct, dense = np.unique(chain_of_trace, return_inverse=True)
+        trace_chain = dense.astype(np.int64).reshape(-1)
+        chain = trace_chain[pair_trace]
+        named = _named_traces(release, kind, traces)
+        resident = traces.trace_owner[pair_trace]
+        n_chains = len(distinct)
+        if n_chains == traces.n_traces:  # every trace its own chain (keys never rotate): the trace index serves
+            index = ChainPoints(traces.index, n_chains)
+        else:
+            index = ChainPoints.of(chain, point, n_chains)
+        return cls(chain=chain, point=point, resident=resident, n_chains=n_chains,
+                   chain_owner=majority(chain, resident, n_chains), index=index, trace_chain=trace_chain,
+                   trace_owner=traces.trace_owner, trace_named=named,
+                   trace_points=np.bincount(pair_trace, minlength=traces.n_traces))
 
 
 def build_profiles(release: Release, traces: dict[str, Traces], chains: dict[str, np.ndarray],
-                   link_across: bool = True) -> Profiles:
+                   link_across: bool = True, prepared: dict[str, LinkableDataset] | None = None) -> Profiles:
     """Return the profiles of the readable datasets.
 
     Args:
@@ -92,44 +141,39 @@ def build_profiles(release: Release, traces: dict[str, Traces], chains: dict[str
         traces: The readable datasets' traces, by kind.
         chains: For each kind, the chain of every trace (the first trace of its chain, from ``tracking``).
         link_across: Link chains of different datasets (False: every chain is its own profile).
+        prepared: Datasets already made ready with ``LinkableDataset.of`` (the others are made here).
     """
     kinds = tuple(sorted(traces))
-    row_chain, n_chains, owners, indexes = {}, {}, {}, {}
-    for kind in kinds:
-        distinct, dense = np.unique(chains[kind], return_inverse=True)
-        row_chain[kind] = dense.astype(np.int64)[traces[kind].trace]
-        n_chains[kind] = len(distinct)
-        owners[kind] = majority(row_chain[kind], traces[kind].resident, len(distinct))
-    offset = dict(zip(kinds, np.cumsum([0] + [n_chains[k] for k in kinds])[:-1].tolist(), strict=True))
-    n_nodes = sum(n_chains.values())
+    prepared = prepared or {}
+    data = {kind: prepared.get(kind) or LinkableDataset.of(release, kind, traces[kind], chains[kind])
+            for kind in kinds}
+    offset = dict(zip(kinds, np.cumsum([0] + [data[k].n_chains for k in kinds])[:-1].tolist(), strict=True))
+    n_nodes = sum(d.n_chains for d in data.values())
     left, right, rows = [np.empty(0, np.int64)], [np.empty(0, np.int64)], []
-    for kind in kinds:
-        indexes[kind] = ChainPoints.of(row_chain[kind], traces[kind].point, n_chains[kind])
     if link_across:
         for kind_a, kind_b in combinations(kinds, 2):
-            a, b = link_chains_across(indexes[kind_a], indexes[kind_b])
-            owner_a, owner_b = owners[kind_a][a], owners[kind_b][b]
+            a, b = link_chains_across(data[kind_a].index, data[kind_b].index)
+            owner_a, owner_b = data[kind_a].chain_owner[a], data[kind_b].chain_owner[b]
             correct = int(((owner_a == owner_b) & (owner_a >= 0)).sum())
-            rows.append({"dataset_a": kind_a, "dataset_b": kind_b, "chains_a": n_chains[kind_a],
-                         "chains_b": n_chains[kind_b], "links": len(a), "correct": correct,
+            rows.append({"dataset_a": kind_a, "dataset_b": kind_b, "chains_a": data[kind_a].n_chains,
+                         "chains_b": data[kind_b].n_chains, "links": len(a), "correct": correct,
                          "precision": correct / len(a) if len(a) else float("nan")})
             left.append(offset[kind_a] + a)
             right.append(offset[kind_b] + b)
     edges_a, edges_b = np.concatenate(left), np.concatenate(right)
     graph = coo_matrix((np.ones(edges_a.size), (edges_a, edges_b)), shape=(n_nodes, n_nodes))
     n_profiles, component = connected_components(graph, directed=False)
-    chain_pairs = [indexes[k].index.traces_and_points() for k in kinds]
-    index = PointIndex(np.concatenate([component[offset[k] + chain] for k, (chain, _) in zip(kinds, chain_pairs,
-                                                                                                 strict=True)]),
-                       np.concatenate([point for _, point in chain_pairs]))
-    kind_code = np.concatenate([np.full(len(traces[k].trace), i, dtype=np.int8) for i, k in enumerate(kinds)])
+    profile = np.concatenate([component[offset[k] + data[k].chain] for k in kinds]).astype(np.int64)
+    point = np.concatenate([data[k].point for k in kinds])
+    bin_minutes = max(int(release.time_bin_minutes), 1)
+    n_bins = release.horizon_minutes // bin_minutes + 1
     return Profiles(
-        kinds=kinds, kind=kind_code,
-        profile=np.concatenate([component[offset[k] + row_chain[k]] for k in kinds]).astype(np.int64),
-        point=np.concatenate([traces[k].point for k in kinds]),
-        unit=np.concatenate([traces[k].unit.astype(np.int64) for k in kinds]),
-        time=np.concatenate([traces[k].time.astype(np.int64) for k in kinds]),
-        resident=np.concatenate([traces[k].resident for k in kinds]),
-        named=np.concatenate([_named_rows(release, k) for k in kinds]),
+        kinds=kinds, kind=np.concatenate([np.full(len(data[k].point), i, dtype=np.int8) for i, k in enumerate(kinds)]),
+        profile=profile, point=point, unit=point // n_bins, time=(point % n_bins) * bin_minutes,
+        resident=np.concatenate([data[k].resident for k in kinds]),
         n_profiles=int(n_profiles), links=pd.DataFrame(rows, columns=LINK_COLUMNS),
-        time_bin_minutes=min((traces[k].time_bin_minutes for k in kinds), default=60), index=index)
+        time_bin_minutes=bin_minutes, index=PointIndex(profile, point),
+        trace_profile=np.concatenate([component[offset[k] + data[k].trace_chain] for k in kinds]).astype(np.int64),
+        trace_resident=np.concatenate([data[k].trace_owner for k in kinds]),
+        trace_named=np.concatenate([data[k].trace_named for k in kinds]),
+        trace_points=np.concatenate([data[k].trace_points for k in kinds]))

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from simulation.metrics.base import AssessmentContext, MetricResult
-from simulation.metrics.risk.profiles import Profiles, build_profiles
+from simulation.metrics.risk.profiles import LinkableDataset, Profiles, build_profiles
 from simulation.metrics.risk.resident_attacks import RESIDENT_COLUMNS, SUCCESS_COLUMNS, Knowledge, resident_outcomes
 from simulation.metrics.risk.sensitive import remembered_visits, visit_key_spans
 from simulation.metrics.risk.traces import readable_traces
-from simulation.metrics.risk.tracking import tracking_parts, tracking_result
+from simulation.metrics.risk.tracking import DatasetTracking, tracking_parts, tracking_result
 
 ATTACK_COLUMNS: dict[str, str] = {
     "risk_unicity": "singled_out",
@@ -60,17 +60,19 @@ def knowledge_of(ctx: AssessmentContext) -> Knowledge:
                      start_weekday=ctx.world.start_weekday)
 
 
-def attack_records(ctx: AssessmentContext, tracked: list[tuple[np.ndarray, dict, np.ndarray]]) -> RecordAttacks:
+def attack_records(ctx: AssessmentContext, tracked: list[tuple[np.ndarray, dict, np.ndarray]],
+                   prepared: dict[str, LinkableDataset] | None = None) -> RecordAttacks:
     """Return the per-resident outcomes and the share-of-residents results of the attacks on records.
 
     Args:
         ctx: The assessment's inputs.
         tracked: What each piece of ``tracking_parts(ctx)`` returned, in their order (hours, row, chains).
+        prepared: The datasets already made ready for linking (:func:`track_and_prepare`), by kind.
     """
     traces = readable_traces(ctx.release, ctx.config.adversary.role)
     chains = {piece.kind: chain for piece, (_, _, chain) in zip(tracking_parts(ctx), tracked, strict=True)}
     n = ctx.world.n_residents
-    profiles = build_profiles(ctx.release, traces, chains) if traces else None
+    profiles = build_profiles(ctx.release, traces, chains, prepared=prepared) if traces else None
     if profiles is None:
         residents, per_dataset = _nobody(n), pd.DataFrame(columns=["dataset", "residents_in_profiles",
                                                                    *SUCCESS_COLUMNS])
@@ -113,6 +115,12 @@ def _nobody(n: int) -> pd.DataFrame:
         frame[column] = np.zeros(n, dtype=np.int64)
     frame["datasets_in_profile"] = ""
     return frame
+
+
+def track_and_prepare(ctx: AssessmentContext, piece: DatasetTracking) -> tuple[tuple, LinkableDataset]:
+    """Run one dataset's tracking and make the dataset ready for linking: one independent piece of work."""
+    tracked = piece()
+    return tracked, LinkableDataset.of(ctx.release, piece.kind, piece.traces, tracked[2])
 
 
 _CACHE: weakref.WeakKeyDictionary[AssessmentContext, RecordAttacks] = weakref.WeakKeyDictionary()

@@ -92,22 +92,44 @@ def profile_places(profiles: Profiles, start_weekday: int) -> tuple[np.ndarray, 
     return home, work
 
 
-def main_profiles(profiles: Profiles, n_residents: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return per resident: their profile (-1 if none), their records, and their records in that profile."""
-    owned = profiles.resident >= 0
-    key = profiles.resident[owned] * max(profiles.n_profiles, 1) + profiles.profile[owned]
-    pair, distinct = pd.factorize(key)
-    counts = np.bincount(pair, minlength=len(distinct))
+def heaviest(group: np.ndarray, value: np.ndarray, weight: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return, per group, the value of largest total weight (ties: the smallest value; -1 if none) and that weight.
+
+    Args:
+        group: Non-negative group of every item (a trace).
+        value: Non-negative value of every item.
+        weight: Weight of every item (its points).
+        n_groups: Number of groups.
+    """
+    best = np.full(n_groups, -1, dtype=np.int64)
+    total = np.zeros(n_groups, dtype=np.int64)
+    if group.size == 0:
+        return best, total
+    span = int(value.max()) + 1
+    pair, distinct = pd.factorize(group.astype(np.int64) * span + value)
+    summed = np.bincount(pair, weights=weight, minlength=len(distinct)).astype(np.int64)
     distinct = np.asarray(distinct, dtype=np.int64)
-    resident, profile = distinct // max(profiles.n_profiles, 1), distinct % max(profiles.n_profiles, 1)
-    order = np.lexsort((profile, -counts, resident))
-    first = order[np.concatenate([[True], resident[order][1:] != resident[order][:-1]])] if order.size else order
-    main = np.full(n_residents, -1, dtype=np.int64)
-    held = np.zeros(n_residents, dtype=np.int64)
-    main[resident[first]] = profile[first]
-    held[resident[first]] = counts[first]
-    records = np.bincount(profiles.resident[owned], minlength=n_residents)[:n_residents]
-    return main, records, held
+    pair_group, pair_value = distinct // span, distinct % span
+    order = np.lexsort((pair_value, -summed, pair_group))
+    first = order[np.concatenate([[True], pair_group[order][1:] != pair_group[order][:-1]])]
+    best[pair_group[first]] = pair_value[first]
+    total[pair_group[first]] = summed[first]
+    return best, total
+
+
+def owners_and_mains(profiles: Profiles, n_residents: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return each profile's owner, and per resident: their profile (-1 if none), points held, points in it.
+
+    A profile's owner is the resident most of its points are truly of; a resident's profile is the one holding
+    most of their points. Both are counted trace by trace (a trace has one owner).
+    """
+    owned = profiles.trace_resident >= 0
+    resident, profile = profiles.trace_resident[owned], profiles.trace_profile[owned]
+    points = profiles.trace_points[owned]
+    owner = heaviest(profile, resident, points, profiles.n_profiles)[0]
+    main, held = heaviest(resident, profile, points, n_residents)
+    records = np.bincount(resident, weights=points, minlength=n_residents)[:n_residents].astype(np.int64)
+    return owner, main, records, held
 
 
 def _seen(resident: np.ndarray, value: np.ndarray, n_residents: int, span: int) -> np.ndarray:
@@ -211,8 +233,7 @@ def resident_outcomes(profiles: Profiles, knowledge: Knowledge, n_residents: int
         n_bins: Time bins of the horizon (the key's bin span).
         rng: The attack's random stream (which points the adversary knows).
     """
-    main, records, held = main_profiles(profiles, n_residents)
-    owner = majority(profiles.profile, profiles.resident, profiles.n_profiles)
+    owner, main, records, held = owners_and_mains(profiles, n_residents)
     owned = profiles.resident >= 0
     in_main = owned & (main[np.maximum(profiles.resident, 0)] == profiles.profile)
     index = profiles.index
@@ -234,8 +255,9 @@ def resident_outcomes(profiles: Profiles, knowledge: Knowledge, n_residents: int
     days = hour_seen.reshape(n_residents, n_days, 24).any(axis=2).sum(axis=1)
     datasets = _seen(resident_in_main, profiles.kind[in_main].astype(np.int64), n_residents,
                      max(len(profiles.kinds), 1)).sum(axis=1)
-    named = profiles.named & owned
-    name = majority(profiles.profile[named], profiles.resident[named], profiles.n_profiles)
+    named = profiles.trace_named & (profiles.trace_resident >= 0)
+    name = heaviest(profiles.trace_profile[named], profiles.trace_resident[named], profiles.trace_points[named],
+                    profiles.n_profiles)[0]
     identified = np.zeros(n_residents, dtype=bool)
     identified[name[name >= 0]] = True
     attributed = name.copy()  # whose each profile is, as far as the adversary knows: its name, else its target
