@@ -1,4 +1,4 @@
-"""Command line: ``python -m simulation run | sweep | validate | list | export``.
+"""Command line: ``python -m simulation run | sweep | extrapolate | validate | list | export``.
 
 Every problem is reported as a readable message on stderr with a non-zero exit code, never a traceback.
 """
@@ -139,6 +139,35 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sizes(text: str) -> list[int]:
+    """Parse ``--sizes``: comma-separated populations of at least 10."""
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--sizes takes whole numbers separated by commas, e.g. 1250,2500,5000; "
+                                         f"got {text[:80]!r}") from None
+    if len(set(sizes)) < 2 or min(sizes) < 10 or max(sizes) > 200_000:
+        raise argparse.ArgumentTypeError("--sizes needs at least two distinct populations between 10 and 200000")
+    return sizes
+
+
+def cmd_extrapolate(args: argparse.Namespace) -> int:
+    """Measure the risk at a few simulated sizes and print it extrapolated to the real population."""
+    from simulation.extrapolation import extrapolate, simulated_sizes
+    from simulation.report import format_extrapolation
+
+    config = _override(resolve_scenario(args.scenario), args)
+    sizes = args.sizes or simulated_sizes(config)
+    if not args.quiet:
+        print(f"simulating {', '.join(f'{n:,}' for n in sizes)} residents...", file=sys.stderr)
+    result = extrapolate(config, real_population=args.to, sizes=sizes)
+    print(format_extrapolation(result))
+    if args.out:
+        result.table().to_csv(args.out, index=False)
+        print(f"\nwrote {args.out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the command line."""
     parser = argparse.ArgumentParser(prog="python -m simulation", description=__doc__.splitlines()[0])
@@ -156,6 +185,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-observations", action="store_true", help="do not write the observation log")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(handler=cmd_run)
+
+    extra = commands.add_parser(
+        "extrapolate", help="risk at the real city's population, extrapolated from a few simulated sizes")
+    extra.add_argument("scenario")
+    scale_options(extra)
+    extra.add_argument("--to", type=int, help="real population (default: the scenario's population.real_population)")
+    extra.add_argument("--sizes", type=_sizes, help="simulated populations, e.g. 1250,2500,5000 "
+                                                   "(default: a quarter, a half and all of the scenario's residents)")
+    extra.add_argument("--out", help="CSV file for the table (metric, share at each size, extrapolation)")
+    extra.add_argument("--quiet", action="store_true")
+    extra.set_defaults(handler=cmd_extrapolate)
 
     validate = commands.add_parser("validate", help="check scenario files")
     validate.add_argument("files", nargs="+")

@@ -57,6 +57,7 @@ def stage_key(config: ScenarioConfig, stage: int) -> str:
     if stage not in STAGE_SECTIONS:
         raise ValueError(f"stage must be one of 1, 2, 3, 4; got {stage!r}")
     data = config.model_dump(mode="json")
+    data["population"].pop("real_population", None)  # read by the extrapolation only, never by a stage
     sections = [name for s in range(1, stage + 1) for name in STAGE_SECTIONS[s]]
     text = json.dumps({name: data[name] for name in sections}, sort_keys=True, separators=(",", ":"))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()

@@ -1,10 +1,11 @@
-"""A readable plain-text summary of a run, for the command line."""
+"""Readable plain-text summaries of a run and of an extrapolation, for the command line."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from simulation.extrapolation import Extrapolation
     from simulation.pipeline import RunResult
 
 
@@ -44,4 +45,27 @@ def format_summary(result: RunResult, summary: dict, seconds: float) -> str:
         sentences = {}
     if sentences:
         lines += ["", *[f"- {text}" for text in sentences.values()]]
+    if config.population.real_population is not None:
+        lines += ["", f"These shares are of the {config.population.residents:,} simulated residents. For the risk "
+                      f"at the real city's {config.population.real_population:,} (an extrapolation): "
+                      f"python -m simulation extrapolate SCENARIO"]
+    return "\n".join(lines)
+
+
+def format_extrapolation(result: Extrapolation) -> str:
+    """Return the shares of residents at each simulated size and, marked as such, at the real population.
+
+    Args:
+        result: The extrapolation (``simulation.extrapolation.extrapolate``).
+    """
+    sizes = [int(n) for n in result.measured["residents"]]
+    target = result.real_population
+    head = "".join(f"{f'{n:,} sim.':>13}" for n in sizes)
+    lines = [f"{'share of residents':<28}{head}{f'{target:,} EXTRAPOLATED':>24}{'max residual':>14}"]
+    for metric, fit in result.fits.items():
+        measured = "".join(f"{v:>13.3f}" for v in result.measured[metric])
+        lines.append(f"{metric:<28}{measured}{result.predicted(metric):>24.3f}{fit.max_residual:>14.3f}")
+    lines += ["", f"The last column is an extrapolation, not a simulation: logit(share) fitted linearly in "
+                  f"ln(residents) over {', '.join(f'{n:,}' for n in sizes)} simulated residents, assuming the "
+                  f"same density of sensors and residents at {target:,}."]
     return "\n".join(lines)

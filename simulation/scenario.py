@@ -83,6 +83,11 @@ class PopulationConfig(StrictModel):
         0.5, title="Cards registered to a name", description="Share of transit cards registered to their holder.")
     household_size_mean: float = Field(2.2, ge=1.0, le=6.0, title="Mean household size",
                                        description="Residents per household; one smart meter per household.")
+    real_population: int | None = Field(
+        None, ge=10, le=100_000_000, title="Real city's population",
+        description="Residents of the real city the scenario stands for. The risk at this size is reported as an "
+                    "extrapolation from a curve fitted over a few simulated sizes (`python -m simulation "
+                    "extrapolate`); it changes no simulated figure.")
 
     @model_validator(mode="after")
     def _shares_add_up(self) -> PopulationConfig:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import components, state
+from dashboard.extrapolation_view import real_population_panel
 
 st.title("What the city gains, what residents give away")
 components.scenario_banner()
@@ -23,6 +24,7 @@ headline = st.container()  # shown above the chart, filled after it: the chart r
 st.plotly_chart(components.tradeoff_figure(result), key="tradeoff")
 with headline:
     components.headline(result, reference)
+    real_population_panel(result)
 services, attacks = st.columns(2)
 compared = {"Current scenario": result.outcomes, f"Preset {state.reference()}": reference}
 services.plotly_chart(components.service_figure(compared), key="services")
