@@ -118,6 +118,16 @@ def test_home_and_work_reidentify_only_a_unique_pair():
     assert table["reidentified"].tolist() == [False, False, True]
     assert table["anonymity_set"].tolist() == [2, 2, 1]
     assert table["home_found"].all() and table["work_found"].all()
+    assert table["home_inferred"].tolist() == [5, 5, 8] and table["work_inferred"].tolist() == [6, 6, 9]
+
+
+def test_a_profile_seen_only_by_day_has_a_workplace_but_no_home():
+    rows = [(0, 100, 6, 10), (0, 100, 6, 11)]
+    knowledge = Knowledge(home_unit=np.array([5]), work_unit=np.array([6]), known_points=2,
+                          knows_home_work=True, start_weekday=0)
+    table = attack(one_dataset_release(rows, 1), knowledge, 1)
+    assert table.loc[0, "home_inferred"] == -1 and not table.loc[0, "home_found"]
+    assert table.loc[0, "work_inferred"] == 6 and table.loc[0, "work_found"]
 
 
 def test_named_records_identify_and_attribute_sensitive_visits():

@@ -11,7 +11,8 @@ without a readable record have none and no attack on records reaches them.
   tested: the reviewer of the first version found 84% "of residents" singled out that were in fact card-days of
   a median of 2 taps.)
 - **home found / work found**: the profile's home (its most frequent unit at night, 22:00-06:00) or work (its most
-  frequent unit on weekdays 9:00-17:00) is the unit of the resident's true home or workplace.
+  frequent unit on weekdays 9:00-17:00) is the unit of the resident's true home or workplace. The units inferred
+  from the resident's profile are kept (``home_inferred``, ``work_inferred``; -1 when none).
 - **re-identified** (Golle and Partridge, "On the Anonymity of Home/Work Location Pairs", Pervasive 2009): an
   adversary who knows the resident's home and work units looks for the profiles whose inferred pair equals
   theirs (home alone for residents without a workplace); re-identified when exactly one profile matches and it is
@@ -46,9 +47,9 @@ TRACKED_MIN_DAYS = 2
 """Distinct days on which a profile must hold a resident's records for them to count as tracked."""
 
 RESIDENT_COLUMNS: tuple[str, ...] = (
-    "resident", "profile", "records", "records_in_profile", "datasets_in_profile", "singled_out", "home_found",
-    "work_found", "reidentified", "anonymity_set", "tracked_hours", "tracked_days", "tracked", "identified",
-    "linked_datasets", "linked_across", "sensitive_inferred",
+    "resident", "profile", "records", "records_in_profile", "datasets_in_profile", "singled_out", "home_inferred",
+    "work_inferred", "home_found", "work_found", "reidentified", "anonymity_set", "tracked_hours", "tracked_days",
+    "tracked", "identified", "linked_datasets", "linked_across", "sensitive_inferred",
 )
 """Columns of the per-resident table (the aggregate attack and ``any_attack`` are added by the assessment)."""
 SUCCESS_COLUMNS: tuple[str, ...] = (
@@ -268,7 +269,9 @@ def resident_outcomes(profiles: Profiles, knowledge: Knowledge, n_residents: int
     kind_bits = _kinds_in_profile(profiles, main)
     table = pd.DataFrame({
         "resident": np.arange(n_residents), "profile": main, "records": records, "records_in_profile": held,
-        "datasets_in_profile": _bit_labels(kind_bits, profiles.kinds), "singled_out": singled, "home_found": home_found,
+        "datasets_in_profile": _bit_labels(kind_bits, profiles.kinds), "singled_out": singled,
+        "home_inferred": np.where(has_profile, home[safe_main], -1),
+        "work_inferred": np.where(has_profile, work[safe_main], -1), "home_found": home_found,
         "work_found": work_found, "reidentified": reidentified, "anonymity_set": anonymity,
         "tracked_hours": hours, "tracked_days": days, "tracked": days >= TRACKED_MIN_DAYS,
         "identified": identified, "linked_datasets": datasets, "linked_across": datasets >= 2,
