@@ -93,6 +93,16 @@ def _number_step(low: float, high: float, is_int: bool) -> float:
     return 10.0 ** math.floor(math.log10(span)) / 100
 
 
+def _first_on_grid(low: float, step: float, exclusive: bool) -> float:
+    """Return the smallest multiple of ``step`` allowed by a lower bound (above it if ``exclusive``).
+
+    A bound off the widget's grid (epsilon's 0.001 with steps of 0.1) would put every value off the grid.
+    """
+    ratio = low / step
+    k = math.floor(ratio + 1e-9) + 1 if exclusive else math.ceil(ratio - 1e-9)
+    return round(k * step, 10)
+
+
 def describe_field(name: str, info: FieldInfo) -> FieldSpec:
     """Return how a scenario field is shown, from its annotation and Field metadata.
 
@@ -120,8 +130,7 @@ def describe_field(name: str, info: FieldInfo) -> FieldSpec:
             return FieldSpec(kind="number", minimum=low, maximum=high, is_int=is_int,
                              step=1 if is_int else 0.1, **common)
         step = _number_step(low, high, is_int)
-        if exclusive:
-            low += step
+        low = _first_on_grid(low, step, exclusive)
         kind = "slider" if (high - low) / step <= SLIDER_MAX_STEPS else "number"
         return FieldSpec(kind=kind, minimum=low, maximum=high, step=step, is_int=is_int, **common)
     if origin is list and args and _is_literal(_unwrap(args[0])[0]):

@@ -28,7 +28,7 @@ _FALSE = {"false", "0", "no", "n", "f", ""}
 MAX_LISTED = 12
 
 
-def _listing(items: list) -> str:
+def listing(items: list) -> str:
     """Return the first few items of a list as text, with a count of the rest."""
     shown = ", ".join(str(i) for i in items[:MAX_LISTED])
     return shown + (f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
@@ -69,17 +69,17 @@ def validate_city(city: City) -> None:
     unknown = sorted(set(zones["land_use"]) - set(LAND_USES))
     if unknown:
         bad = zones.index[zones["land_use"].isin(unknown)].tolist()
-        raise CityError(f"unknown land use {_listing(unknown)} (zones {_listing(bad)}); allowed: "
+        raise CityError(f"unknown land use {listing(unknown)} (zones {listing(bad)}); allowed: "
                         f"{', '.join(LAND_USES)}")
     expected = zones["y"].to_numpy(np.int64) * city.width + zones["x"].to_numpy(np.int64)
     if not np.array_equal(expected, np.arange(n)) or not np.array_equal(zones.index.to_numpy(), np.arange(n)):
         bad = zones.index[expected != np.arange(n)].tolist()
         raise CityError(f"zone ids must be row-major on the grid (zone_id = y * {city.width} + x, 0..{n - 1}); "
-                        f"zones out of place: {_listing(bad)}")
+                        f"zones out of place: {listing(bad)}")
     bad_names = sorted({d for d in zones["district"].astype(str) if not DISTRICT_PATTERN.match(d)})
     if bad_names:
         raise CityError(f"district names must be lower-case letters, digits, '_' or '-' (e.g. 'north_east'); "
-                        f"found {_listing(bad_names)}")
+                        f"found {listing(bad_names)}")
     if not zones["land_use"].isin(RESIDENTIAL_USES).any():
         raise CityError(f"the city has no residential zone: at least one zone must be one of "
                         f"{', '.join(RESIDENTIAL_USES)}")
@@ -97,7 +97,7 @@ def _check_roads(city: City) -> None:
     if labels.max() > 0:
         main = np.bincount(labels).argmax()
         cut = roads[labels != main].tolist()
-        raise CityError(f"the road network is disconnected: road zones {_listing(cut)} are cut off from the "
+        raise CityError(f"the road network is disconnected: road zones {listing(cut)} are cut off from the "
                         f"main network (road zones must join edge to edge)")
 
 
@@ -122,14 +122,14 @@ def _check_transit(city: City) -> None:
         on_line[zones] = True
     stray = np.flatnonzero(station & ~on_line).tolist()
     if stray:
-        raise CityError(f"stations {_listing(stray)} are on no transit line (a station must stand on a line)")
+        raise CityError(f"stations {listing(stray)} are on no transit line (a station must stand on a line)")
     if len(city.transit_lines) > 1:
         network = city.transit_network
         reachable = network.dist[0] >= 0
         cut = sorted(int(z) for z in np.intersect1d(network.nodes[~reachable], np.flatnonzero(station)))
         if cut:
             lines = [n for n, line in zip(names, city.transit_lines, strict=True) if set(line) & set(cut)]
-            raise CityError(f"the transit network is disconnected: stations {_listing(cut)} (lines "
+            raise CityError(f"the transit network is disconnected: stations {listing(cut)} (lines "
                             f"{', '.join(lines)}) cannot be reached from line {names[0]}; lines must share a zone "
                             f"to connect")
 
@@ -177,7 +177,7 @@ def _parse_lines(values: pd.Series, zone_ids: np.ndarray) -> tuple[tuple[int, ..
         if steps != list(range(len(steps))):
             missing = sorted(set(range(max(steps) + 1)) - set(steps))
             raise CityError(f"transit line {name}: orders must run 0, 1, 2, ... without gaps; "
-                            f"missing {_listing(missing)}")
+                            f"missing {listing(missing)}")
         lines.append(tuple(orders[name][k] for k in steps))
     return tuple(lines)
 
@@ -204,11 +204,11 @@ def city_from_table(table: pd.DataFrame, name: str = "city") -> City:
     ids = _parse_int(table["zone_id"], "zone_id")
     duplicated = sorted(set(ids[pd.Series(ids).duplicated().to_numpy()].tolist()))
     if duplicated:
-        raise CityError(f"duplicate zone_id {_listing(duplicated)}: each zone id must appear once")
+        raise CityError(f"duplicate zone_id {listing(duplicated)}: each zone id must appear once")
     if ids.min() != 0 or ids.max() != len(ids) - 1:
         gaps = sorted(set(range(int(ids.max()) + 1)) - set(ids.tolist()))
         raise CityError(f"zone_id must run 0..{len(ids) - 1} without gaps; "
-                        + (f"missing {_listing(gaps)}" if gaps else f"found ids from {ids.min()} to {ids.max()}"))
+                        + (f"missing {listing(gaps)}" if gaps else f"found ids from {ids.min()} to {ids.max()}"))
     order = np.argsort(ids)
     table = table.iloc[order].reset_index(drop=True)
     ids = ids[order]
@@ -220,7 +220,7 @@ def city_from_table(table: pd.DataFrame, name: str = "city") -> City:
         bad = ids[(y * width + x) != ids].tolist() if width * height == len(ids) else []
         raise CityError(f"coordinates are not a full grid with row-major ids: {len(ids)} zones for a {width} x "
                         f"{height} grid (zone_id must equal y * width + x)"
-                        + (f"; zones out of place: {_listing(bad)}" if bad else ""))
+                        + (f"; zones out of place: {listing(bad)}" if bad else ""))
     zone_size = 250.0
     if "zone_size_m" in table.columns:
         sizes = pd.to_numeric(table["zone_size_m"], errors="coerce").unique()

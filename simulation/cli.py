@@ -1,6 +1,9 @@
 """Command line: ``python -m simulation run | sweep | extrapolate | validate | list | export``.
 
 Every problem is reported as a readable message on stderr with a non-zero exit code, never a traceback.
+``validate`` refuses everything ``run`` would refuse: it also loads the scenario's city and checks that the sensors'
+districts and zones exist there (:mod:`simulation.runnable`). The command line keeps the schema's full range of
+scale (the dashboard caps it, see :mod:`dashboard.admission`).
 """
 
 from __future__ import annotations
@@ -11,7 +14,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from simulation.runnable import check_runnable
 from simulation.scenario import ScenarioConfig
+from simulation.scenario_errors import capped, readable_problems, shorten
 from simulation.scenario_io import ScenarioError, dump_scenario, load_scenario
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -56,6 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from simulation.report import format_summary
 
     config = _override(resolve_scenario(args.scenario), args)
+    check_runnable(config)
     started = time.perf_counter()
     result = run(config, progress=not args.quiet)
     seconds = time.perf_counter() - started
@@ -71,10 +79,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             config = load_scenario(name)
+            check_runnable(config)
         except ScenarioError as error:
-            print(f"{name}: invalid", file=sys.stderr)
-            for problem in error.problems:
-                print(f"  - {problem}", file=sys.stderr)
+            _print_problems(f"{name}: invalid", error.problems)
             status = EXIT_INVALID
         else:
             print(f"{name}: valid ({config.name}, {len(config.sensors)} sensor deployments)")
@@ -113,9 +120,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from simulation.export import manifest, table_bytes
     from simulation.sweep import expand, load_sweep, run_sweep
 
-    spec = load_sweep(Path(args.spec).read_text(encoding="utf-8"))
+    spec = load_sweep(_sweep_text(args.spec))
     base = resolve_scenario(spec.base)
-    total = len(expand(spec, base))
+    runs = expand(spec, base)
+    for _, config in {pipeline_inputs(config): (settings, config) for settings, config in runs}.values():
+        check_runnable(config)
+    total = len(runs)
     executor, client = None, None
     if args.scheduler:
         from dask.distributed import Client
@@ -157,6 +167,7 @@ def cmd_extrapolate(args: argparse.Namespace) -> int:
     from simulation.report import format_extrapolation
 
     config = _override(resolve_scenario(args.scenario), args)
+    check_runnable(config)
     sizes = args.sizes or simulated_sizes(config)
     if not args.quiet:
         print(f"simulating {', '.join(f'{n:,}' for n in sizes)} residents...", file=sys.stderr)
@@ -166,6 +177,36 @@ def cmd_extrapolate(args: argparse.Namespace) -> int:
         result.table().to_csv(args.out, index=False)
         print(f"\nwrote {args.out}")
     return EXIT_OK
+
+
+def _sweep_text(name: str) -> str:
+    """Return a sweep spec file's text, refused if missing, too large or not UTF-8."""
+    from simulation.scenario_io import MAX_BYTES
+
+    path = Path(name)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ScenarioError([f"{name}: the sweep file is larger than 1 MB"])
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([f"{name}: no such sweep file"]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError([f"{name}: not UTF-8 text; a sweep spec is a YAML text file"]) from None
+    except OSError as error:
+        raise ScenarioError([f"{name}: cannot be read ({error.strerror or error})"]) from None
+
+
+def pipeline_inputs(config: ScenarioConfig) -> str:
+    """Return a key equal for runs with the same city, population and sensors (checked once per sweep)."""
+    from simulation.pipeline import stage_key
+
+    return stage_key(config, 2)
+
+
+def _print_problems(title: str, problems: list[str]) -> None:
+    print(title, file=sys.stderr)
+    for problem in capped(problems):
+        print(f"  - {problem}", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -226,10 +267,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ScenarioError as error:
-        print("invalid scenario:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return EXIT_INVALID
+        _print_problems("invalid scenario:", error.problems)
+    except ValidationError as error:
+        _print_problems("invalid settings:", readable_problems(error))
+    except MemoryError:
+        print("error: not enough memory for this scenario; try fewer residents (--residents) or days (--days)",
+              file=sys.stderr)
     except (OSError, KeyError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_INVALID
+        print(f"error: {shorten(str(error), 400)}", file=sys.stderr)
+    except Exception as error:  # noqa: BLE001 - a user must never see a traceback
+        print(f"error: the simulation failed ({type(error).__name__}: {shorten(str(error), 300)}); this is a bug, "
+              "please report it with the scenario file", file=sys.stderr)
+    return EXIT_INVALID

@@ -266,11 +266,17 @@ class KSuppressionControl(StrictModel):
     k: int = Field(0, ge=0, le=1000, title="Minimum cell count (k)", description="0 or 1 disables suppression.")
 
 
+MIN_EPSILON = 0.001
+"""Smallest epsilon accepted. Laplace noise of scale max_contributions / epsilon is then at most 10^6 per count,
+already far beyond any count a city releases; a far smaller epsilon made the scale overflow to infinity and the
+utilities NaN."""
+
+
 class DifferentialPrivacyControl(StrictModel):
     """On release: Laplace noise on aggregate counts, each person's contributions bounded."""
 
     enabled: bool = Field(False, title="Differential privacy")
-    epsilon: float = Field(1.0, gt=0.0, le=20.0, title="Epsilon per release",
+    epsilon: float = Field(1.0, ge=MIN_EPSILON, le=20.0, title="Epsilon per release",
                            description="Privacy loss budget of each released table; smaller is more private.")
     max_contributions: int = Field(8, ge=1, le=1000, title="Contributions per person",
                                    description="Cells a person may add to per table; more are dropped.")

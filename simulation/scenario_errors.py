@@ -3,6 +3,10 @@
 Turns pydantic's errors into lines such as ``controls.differential_privacy.epsilon: found -3; allowed: more than
 0.0 and at most 20.0`` or ``world: unknown field 'dayz' (did you mean 'days'?); allowed: city, grid_size, ...``.
 The allowed range is read from the schema's own constraints, so messages follow the schema when it changes.
+
+Every message is bounded, whatever the input: a :class:`ScenarioError` keeps at most :data:`MAX_PROBLEMS` lines
+(then says how many more there were) and each line at most :data:`MAX_PROBLEM_CHARS` characters, and values and
+field names taken from the input are shortened to :data:`MAX_VALUE_CHARS`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,26 @@ from simulation.scenario import SENSOR_KINDS, ScenarioConfig
 
 MAX_VALUE_CHARS = 60
 """Found values longer than this are shortened in messages."""
+MAX_PROBLEMS = 20
+"""Problems listed at most in one message; the rest are counted."""
+MAX_PROBLEM_CHARS = 400
+"""Longest line of a message; longer lines are cut."""
+
+
+def shorten(text: str, limit: int = MAX_VALUE_CHARS) -> str:
+    """Return ``text`` cut to ``limit`` characters, ending in '...' when it was cut."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def capped(problems: list[str]) -> list[str]:
+    """Return at most :data:`MAX_PROBLEMS` lines of at most :data:`MAX_PROBLEM_CHARS` characters each.
+
+    When lines are dropped, the last line says how many.
+    """
+    lines = [shorten(str(problem), MAX_PROBLEM_CHARS) for problem in problems[:MAX_PROBLEMS]]
+    if len(problems) > MAX_PROBLEMS:
+        lines.append(f"... and {len(problems) - MAX_PROBLEMS:,} more problems (fix these first)")
+    return lines
 
 
 class ScenarioError(ValueError):
@@ -27,11 +51,11 @@ class ScenarioError(ValueError):
         problems: One line per problem: where, what was found, what is allowed.
 
     Attributes:
-        problems: The same lines.
+        problems: The same lines, capped (:func:`capped`).
     """
 
     def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems) or ["invalid scenario"]
+        self.problems = capped(list(problems)) or ["invalid scenario"]
         super().__init__("\n".join(self.problems))
 
 
@@ -45,8 +69,7 @@ def show_value(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = repr(value)
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
+    return shorten(repr(value))
 
 
 def _strip(annotation: Any) -> Any:
@@ -87,9 +110,9 @@ class _FieldRef:
         self.field = field
 
 
-def _resolve(loc: tuple) -> tuple[Any, list]:
-    """Return the annotation at ``loc`` and the constraints met on the last step."""
-    annotation: Any = ScenarioConfig
+def _resolve(loc: tuple, root: type[BaseModel]) -> tuple[Any, list]:
+    """Return the annotation at ``loc`` below ``root`` and the constraints met on the last step."""
+    annotation: Any = root
     constraints: list = []
     for part in loc:
         found = _step(annotation, part)
@@ -122,8 +145,8 @@ def _range_text(constraints: list) -> str:
     return " and ".join(part for part in (low, high) if part)
 
 
-def _allowed_fields(loc: tuple) -> list[str]:
-    annotation = _resolve(loc)[0] if loc else ScenarioConfig
+def _allowed_fields(loc: tuple, root: type[BaseModel]) -> list[str]:
+    annotation = _resolve(loc, root)[0] if loc else root
     annotation = _strip(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return list(annotation.model_fields)
@@ -133,7 +156,8 @@ def _allowed_fields(loc: tuple) -> list[str]:
 def _path(loc: tuple) -> str:
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        part = part if isinstance(part, int) else shorten(str(part))
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text or "scenario"
 
 
@@ -151,8 +175,8 @@ def _choices(expected: str) -> str:
     return expected.replace("'", "").replace(" or ", ", ")
 
 
-def _problem(item: dict) -> str:
-    """Return one readable line for one pydantic error."""
+def _problem(item: dict, root: type[BaseModel]) -> str:
+    """Return one readable line for one pydantic error of a ``root`` model."""
     loc = tuple(item["loc"])
     kind = item["type"]
     ctx = item.get("ctx", {})
@@ -160,11 +184,11 @@ def _problem(item: dict) -> str:
     value = item.get("input")
     if kind == "extra_forbidden":
         parent = loc[:-1]
-        allowed = _allowed_fields(parent)
-        name = loc[-1]
-        hint = difflib.get_close_matches(str(name), allowed, n=1)
+        allowed = _allowed_fields(parent, root)
+        name = shorten(str(loc[-1]))
+        hint = difflib.get_close_matches(name, allowed, n=1)
         suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-        return (f"{_path(_display_loc(parent))}: unknown field '{name}'{suggestion}; "
+        return (f"{_path(_display_loc(parent))}: unknown field {name!r}{suggestion}; "
                 f"allowed: {', '.join(allowed)}")
     if kind == "missing":
         return f"{where}: required field missing"
@@ -176,7 +200,7 @@ def _problem(item: dict) -> str:
     if kind == "union_tag_not_found":
         return f"{where}: the sensor has no 'kind'; allowed kinds: {', '.join(SENSOR_KINDS)}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        allowed = _range_text(_resolve(loc)[1]) or item["msg"].lower().replace("input should be ", "")
+        allowed = _range_text(_resolve(loc, root)[1]) or item["msg"].lower().replace("input should be ", "")
         return f"{where}: found {show_value(value)}; allowed: {allowed}"
     if kind == "string_pattern_mismatch":
         return (f"{where}: found {show_value(value)}; allowed: lowercase letters, digits, '_' and '-', "
@@ -196,12 +220,16 @@ def _problem(item: dict) -> str:
     return f"{where}: {item['msg']} (found {show_value(value)})"
 
 
-def readable_problems(error: ValidationError) -> list[str]:
+def readable_problems(error: ValidationError, root: type[BaseModel] = ScenarioConfig) -> list[str]:
     """Return one readable line per problem of a pydantic validation error.
 
     Each line names the field path (``controls.differential_privacy.epsilon``), the value found and what is
     allowed: a range, the literal choices, the known fields (with the closest match suggested), or the rule broken.
+
+    Args:
+        error: The error.
+        root: The model that was validated (a scenario unless told otherwise, e.g. a sweep spec).
     """
     if not isinstance(error, ValidationError):
         return [str(error)]
-    return [_problem(item) for item in error.errors(include_url=False)]
+    return [_problem(item, root) for item in error.errors(include_url=False)]

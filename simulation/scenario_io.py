@@ -28,7 +28,7 @@ MAX_BYTES = 1_000_000
 """Largest scenario file accepted (1 MB)."""
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "ScenarioError", "dump_scenario", "load_scenario",
-           "parse_scenario", "readable_problems", "save_scenario"]
+           "parse_scenario", "readable_problems", "save_scenario", "scenario_from_data"]
 
 
 def _text_of(data: str | bytes, source: str) -> str:
@@ -61,7 +61,18 @@ def parse_scenario(text: str | bytes, source: str = "<text>") -> ScenarioConfig:
     text = _text_of(text, source)
     if "\x00" in text:
         raise ScenarioError([f"{source}: contains NUL bytes; a scenario is a YAML text file, not binary data"])
-    data = read_yaml(text, source)
+    return scenario_from_data(read_yaml(text, source), source)
+
+
+def scenario_from_data(data: Any, source: str = "<data>") -> ScenarioConfig:
+    """Validate plain data (as read from a file, a link or settings) as a scenario, exactly as files are.
+
+    The data must be a mapping with text keys and finite numbers; validation is strict, so ``true`` is not a
+    number and ``"300"`` is not an integer, wherever the data came from.
+
+    Raises:
+        ScenarioError: One readable line per problem.
+    """
     if not isinstance(data, dict):
         raise ScenarioError([f"{source}: the document is {show_value(data)}, not a mapping; a scenario is a mapping "
                              f"of fields such as 'name: my_city' (fields: {', '.join(ScenarioConfig.model_fields)})"])

@@ -2,7 +2,9 @@
 
 Reading goes through the parser's event stream first (libyaml when installed), so aliases, several documents,
 nesting deeper than :data:`MAX_DEPTH` and more than :data:`MAX_NODES` values are refused before anything is built:
-an alias bomb stops at its first alias. Only decimal numbers are numbers and dates stay text. Writing quotes any
+an alias bomb stops at its first alias. Only decimal numbers are numbers and dates stay text. A key given twice in
+one mapping is refused with both line numbers (YAML libraries otherwise keep the last one silently, so a file that
+shows ``residents: 10`` first could run with the second value), and so is a ``<<`` merge key. Writing quotes any
 text the reader would take for something else, so what is written reads back exactly.
 """
 
@@ -42,6 +44,29 @@ class _DataLoader(_FastLoader):  # type: ignore[misc, valid-type]
         first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED_TAGS]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    def __init__(self, stream: str, source: str = "<text>") -> None:
+        super().__init__(stream)
+        self.source = source
+        self.repeated_keys: list[tuple[int, str]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        """Build a mapping, noting every key given twice (with both lines) and refusing merge keys."""
+        first_line: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise ScenarioError([f"{self.source}: '<<' merge key at {_at(key_node.start_mark)}: merge keys are "
+                                     "not allowed in a scenario file; write each key out"])
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key is refused later as a key that is not text
+            key, line = self.construct_object(key_node), key_node.start_mark.line + 1
+            if key in first_line:
+                self.repeated_keys.append((line, f"{self.source}: key {show_value(key)} is given twice in one "
+                                                 f"mapping, at line {first_line[key]} and line {line}; give each "
+                                                 "key once"))
+            else:
+                first_line[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 _DataLoader.add_implicit_resolver(
@@ -106,13 +131,20 @@ def read_yaml(text: str, source: str) -> Any:
     """Return the single YAML document of ``text`` as plain data (no aliases, bounded depth and size)."""
     try:
         _check_events(text, source)
-        return yaml.load(text, Loader=_DataLoader)  # noqa: S506 (a safe loader)
+        loader = _DataLoader(text, source)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except ScenarioError:
         raise
     except yaml.YAMLError as error:
         raise ScenarioError([f"{source}: {_yaml_problem(error)}"]) from None
     except (ValueError, TypeError, OverflowError) as error:
         raise ScenarioError([f"{source}: a value cannot be read: {error}"]) from None
+    if loader.repeated_keys:
+        raise ScenarioError([problem for _, problem in sorted(loader.repeated_keys)])
+    return data
 
 
 def plain_data_problems(value: Any, path: str = "") -> list[str]:

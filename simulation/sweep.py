@@ -18,6 +18,7 @@ adversary differ) are grouped into one task, so the world and the observation lo
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
@@ -54,6 +55,9 @@ def set_path(data: dict, path: str, value: Any) -> None:
             if not part.isdigit() or int(part) >= len(node):
                 raise KeyError(f"{path}: {'.'.join(parts[:depth]) or 'scenario'} has items 0..{len(node) - 1}")
             key: Any = int(part)
+        elif not isinstance(node, dict):
+            where = ".".join(parts[:depth])
+            raise KeyError(f"{path}: {where} is a single value, not a section with fields")
         else:
             if part not in node:
                 where = ".".join(parts[:depth]) or "scenario"
@@ -66,11 +70,20 @@ def set_path(data: dict, path: str, value: Any) -> None:
 
 
 def apply_settings(base: ScenarioConfig, settings: dict[str, Any]) -> ScenarioConfig:
-    """Return the base scenario with dotted-path settings applied and validated."""
+    """Return the base scenario with dotted-path settings applied, validated as strictly as a scenario file.
+
+    Raises:
+        ScenarioError: A path that does not exist, or values the scenario does not allow (one line each).
+    """
+    from simulation.scenario_io import ScenarioError, scenario_from_data
+
     data = base.model_dump(mode="json")
     for path, value in settings.items():
-        set_path(data, path, value)
-    return ScenarioConfig.model_validate(data)
+        try:
+            set_path(data, path, value)
+        except KeyError as error:
+            raise ScenarioError([error.args[0]]) from None
+    return scenario_from_data(data, "settings")
 
 
 def expand(spec: SweepSpec, base: ScenarioConfig) -> list[tuple[dict[str, Any], ScenarioConfig]]:
@@ -153,6 +166,6 @@ def load_sweep(text: str) -> SweepSpec:
     if not isinstance(data, dict):
         raise ScenarioError(["a sweep file must be a mapping with base, levers, uncertainties, replicates"])
     try:
-        return SweepSpec.model_validate(data)
+        return SweepSpec.model_validate_json(json.dumps(data), strict=True)  # as strict as scenario files
     except ValueError as error:
-        raise ScenarioError(readable_problems(error)) from None
+        raise ScenarioError([f"sweep file: {problem}" for problem in readable_problems(error, SweepSpec)]) from None

@@ -79,3 +79,73 @@ def test_export_writes_a_preset_that_loads_back(tmp_path, preset):
     from simulation.presets import load_preset
 
     assert load_scenario(target) == load_preset(preset)
+
+
+def _refused(capsys, argv: list[str]) -> str:
+    """Run the command line, check it refuses without a traceback or library URL, and return its stderr."""
+    assert main(argv) != 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "pydantic" not in err and "http" not in err
+    return err
+
+
+@pytest.mark.parametrize("placement, expected", [
+    ({"zones": list(range(4096))}, "zone(s) 576, 577"),
+    ({"districts": ["atlantis"]}, "unknown district(s) atlantis"),
+])
+def test_validate_refuses_what_run_would_refuse_in_a_short_message(tmp_path, capsys, placement, expected):
+    scenario = tmp_path / "placed.yaml"
+    scenario.write_text(dump_scenario(tiny_config(sensors=[{"kind": "cctv", "name": "c", "placement": placement}])))
+    err = _refused(capsys, ["validate", str(scenario)])
+    assert "placed.yaml: invalid" in err and expected in err and len(err) < 1000
+    assert expected in _refused(capsys, ["run", str(scenario), "--out", str(tmp_path / "out")])
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_refuses_a_missing_city_file(tmp_path, capsys):
+    scenario = tmp_path / "city.yaml"
+    scenario.write_text("name: x\nworld:\n  city: no_such_city.csv\n")
+    err = _refused(capsys, ["validate", str(scenario)])
+    assert "world.city" in err and "no_such_city.csv" in err and "not found" in err
+
+
+def test_validate_refuses_duplicate_keys_with_their_lines(tmp_path, capsys):
+    scenario = tmp_path / "twice.yaml"
+    scenario.write_text("name: x\npopulation:\n  residents: 10\n  residents: 200000\n")
+    assert "key 'residents' is given twice in one mapping, at line 3 and line 4" in _refused(
+        capsys, ["validate", str(scenario)])
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["run", "gdpr_baseline", "--residents", "1"], "population.residents: found 1; allowed: at least 10"),
+    (["run", "gdpr_baseline", "--days", "29"], "world.days: found 29; allowed: at least 1 and at most 28"),
+    (["export", "gdpr_baseline", "--seed", "-4"], "seed: found -4"),
+])
+def test_overrides_out_of_range_are_readable(tmp_path, capsys, argv, expected):
+    assert expected in _refused(capsys, [*argv, "--out", str(tmp_path / "out")])
+
+
+@pytest.mark.parametrize("spec, expected", [
+    ("base: gdpr_baseline\nlevers:\n  controls.k_suppression.k: ['5']\n", "controls.k_suppression.k: found '5'"),
+    ("base: gdpr_baseline\nlevers:\n  controls.k_suppression.kk: [5]\n", "has no field 'kk'; it has: k"),
+    ("base: gdpr_baseline\noverrides:\n  seed.x: 1\n", "seed.x: seed is a single value"),
+    ("base: gdpr_baseline\nreplicates: true\n", "sweep file: replicates: found true"),
+    ("base: gdpr_baseline\noverrides:\n  population.residents: 5\n", "population.residents: found 5"),
+    ("base: gdpr_baseline\nbase: edge_only\n", "key 'base' is given twice"),
+])
+def test_sweep_settings_are_readable(tmp_path, capsys, spec, expected):
+    path = tmp_path / "sweep.yaml"
+    path.write_text(spec)
+    assert expected in _refused(capsys, ["sweep", str(path), "--out", str(tmp_path / "out"), "--quiet"])
+
+
+def test_a_missing_sweep_file_is_named(tmp_path, capsys):
+    assert "no such sweep file" in _refused(capsys, ["sweep", str(tmp_path / "none.yaml"), "--out", str(tmp_path)])
+
+
+def test_an_unexpected_failure_is_one_line_without_traceback(monkeypatch, capsys):
+    import simulation.cli as cli
+
+    monkeypatch.setattr(cli, "cmd_list", lambda args: 1 / 0)
+    err = _refused(capsys, ["list"])
+    assert err.startswith("error: the simulation failed (ZeroDivisionError") and err.count("\n") == 1

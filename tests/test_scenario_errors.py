@@ -24,7 +24,7 @@ def test_unknown_field_inside_a_sensor_lists_that_kind_s_fields():
 
 def test_out_of_range_names_the_path_the_value_and_the_range():
     [line] = problems_of("controls:\n  differential_privacy:\n    epsilon: -3\n")
-    assert line == "controls.differential_privacy.epsilon: found -3; allowed: more than 0.0 and at most 20.0"
+    assert line == "controls.differential_privacy.epsilon: found -3; allowed: at least 0.001 and at most 20.0"
     [line] = problems_of("population:\n  car_share: 1.5\n")
     assert line == "population.car_share: found 1.5; allowed: at least 0.0 and at most 1.0"
     [line] = problems_of("controls:\n  retention:\n    days: {anpr: 5000}\n")

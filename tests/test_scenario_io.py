@@ -7,7 +7,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulation.scenario import ARCHETYPES, PARTIES, SENSOR_KINDS, SERVICES, ScenarioConfig
+from simulation.scenario import ARCHETYPES, MIN_EPSILON, PARTIES, SENSOR_KINDS, SERVICES, ScenarioConfig
 from simulation.scenario_io import (
     MAX_BYTES,
     ScenarioError,
@@ -61,7 +61,7 @@ def scenarios(draw) -> ScenarioConfig:
             "access": {"grants": draw(st.dictionaries(
                 st.sampled_from(PARTIES), st.lists(st.sampled_from(SENSOR_KINDS), unique=True)))},
             "differential_privacy": {"enabled": draw(st.booleans()),
-                                     "epsilon": draw(st.floats(1e-9, 20.0, exclude_min=True))},
+                                     "epsilon": draw(st.floats(MIN_EPSILON, 20.0))},
             "k_suppression": {"k": draw(st.integers(0, 1000))},
         },
         "utility_weights": {s: draw(st.floats(0.0, 100.0)) for s in SERVICES} | {"crowd": draw(st.floats(0.5, 100))},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulation.scenario import ScenarioConfig
+from simulation.scenario_errors import MAX_PROBLEM_CHARS, MAX_PROBLEMS
 from simulation.scenario_io import MAX_DEPTH, dump_scenario, parse_scenario
 from tests.scenario_helpers import problems_of
 
@@ -94,3 +95,36 @@ def test_text_that_looks_like_a_number_is_quoted_on_dump(text):
     config = ScenarioConfig(description=text)
     assert f"description: '{text}'" in dump_scenario(config)
     assert parse_scenario(dump_scenario(config)) == config
+
+
+def test_a_key_given_twice_is_refused_with_both_lines():
+    text = "name: small\npopulation:\n  residents: 10\n  car_share: 0.4\n  residents: 200000\nworld:\n  days: 28\n"
+    assert problems_of(text) == ["bad.yaml: key 'residents' is given twice in one mapping, at line 3 and line 5; "
+                                 "give each key once"]
+    lines = problems_of("seed: 1\nname: a\nseed: 2\nworld: {days: 1, days: 2}\n")
+    assert [line.split(", at ")[1].split(";")[0] for line in lines] == ["line 1 and line 3", "line 4 and line 4"]
+
+
+def test_the_same_key_in_different_mappings_is_fine():
+    config = parse_scenario("sensors:\n  - {kind: cctv, name: a}\n  - {kind: anpr, name: b}\n")
+    assert [sensor.name for sensor in config.sensors] == ["a", "b"]
+
+
+def test_merge_keys_are_refused():
+    [line] = problems_of("world: {days: 2}\npopulation:\n  <<: {residents: 50}\n  residents: 20\n")
+    assert line == ("bad.yaml: '<<' merge key at line 3, column 3: merge keys are not allowed in a scenario file; "
+                    "write each key out")
+
+
+def test_a_huge_field_name_gives_a_short_message():
+    [line] = problems_of("world:\n  ? " + "x" * 300_000 + "\n  : 1\n")  # an explicit key may be that long
+    assert line.startswith("world: unknown field 'xxxx") and "allowed: city" in line
+    assert len(line) <= MAX_PROBLEM_CHARS
+
+
+def test_a_message_lists_at_most_max_problems_and_counts_the_rest():
+    text = "\n".join(f"field_{i}: 1" for i in range(500)) + "\n"
+    lines = problems_of(text)
+    assert len(lines) == MAX_PROBLEMS + 1
+    assert lines[-1] == f"... and {500 - MAX_PROBLEMS} more problems (fix these first)"
+    assert sum(len(line) for line in lines) < 10_000

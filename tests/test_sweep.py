@@ -1,5 +1,6 @@
 import pytest
 
+from simulation.scenario_io import ScenarioError
 from simulation.sweep import SweepSpec, apply_settings, expand, load_sweep, run_sweep
 from tests.conftest import tiny_config
 
@@ -20,7 +21,7 @@ def test_expand_is_full_factorial_with_replicates():
 
 
 def test_apply_settings_names_a_wrong_path():
-    with pytest.raises(KeyError, match="no field 'rotaton'"):
+    with pytest.raises(ScenarioError, match="no field 'rotaton'"):
         apply_settings(tiny_config(), {"controls.pseudonymisation.rotaton": "daily"})
 
 
@@ -60,8 +61,6 @@ def test_sweep_on_a_dask_cluster_gives_the_same_table():
 
 
 def test_load_sweep_reports_problems():
-    from simulation.scenario_io import ScenarioError
-
     with pytest.raises(ScenarioError):
         load_sweep("base: x\nreplicates: 0\n")
     with pytest.raises(ScenarioError):

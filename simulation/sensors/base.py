@@ -16,14 +16,31 @@ import numpy as np
 import pandas as pd
 
 from simulation.city import City
+from simulation.city_io import listing
 from simulation.codes import HOME
 from simulation.rng import stream
-from simulation.scenario import SensorBase
+from simulation.scenario import Placement, SensorBase
 from simulation.sensors.records import Detections, assemble
 from simulation.world import World
 
 CHUNK_CELLS = 4_000_000
 """Upper bound on the (slot, resident) cells scanned at once, so 100,000 residents stay within modest memory."""
+
+
+def placement_problems(placement: Placement, city: City) -> list[str]:
+    """Return what in a placement the city does not have: unknown districts, zone ids outside the grid.
+
+    Long lists are shortened to their first few items and a count, so a message stays short.
+    """
+    problems = []
+    known = city.districts()
+    unknown = sorted(set(placement.districts) - set(known))
+    if unknown:
+        problems.append(f"unknown district(s) {listing(unknown)}; this city's districts are: {listing(known)}")
+    outside = sorted({zone for zone in placement.zones if not 0 <= zone < city.n_zones})
+    if outside:
+        problems.append(f"zone(s) {listing(outside)} out of range; this city has zones 0..{city.n_zones - 1}")
+    return problems
 
 
 class Sensor:
@@ -76,23 +93,14 @@ class Sensor:
         eligible = self.eligible_zones(city)
         order = stream(seed, "placement", self.name).permutation(eligible)
         chosen = [order[: int(round(placement.zone_share * len(eligible)))]]
+        problems = placement_problems(placement, city)
+        if problems:
+            raise ValueError(f"sensor {self.name!r}: " + "; ".join(problems))
         if placement.districts:
-            known = city.districts()
-            unknown = sorted(set(placement.districts) - set(known))
-            if unknown:
-                raise ValueError(
-                    f"sensor {self.name!r}: unknown district(s) {', '.join(unknown)}; "
-                    f"this city's districts are: {', '.join(known)}")
             in_districts = city.zones["district"].isin(placement.districts).to_numpy()
             chosen.append(eligible[in_districts[eligible]])
         if placement.zones:
-            zones = np.asarray(placement.zones, dtype=np.int64)
-            outside = sorted(set(zones[(zones < 0) | (zones >= city.n_zones)].tolist()))
-            if outside:
-                raise ValueError(
-                    f"sensor {self.name!r}: zone(s) {', '.join(map(str, outside))} out of range; "
-                    f"this city has zones 0..{city.n_zones - 1}")
-            chosen.append(zones)
+            chosen.append(np.asarray(placement.zones, dtype=np.int64))
         return np.unique(np.concatenate(chosen)).astype(np.int32)
 
     def sampling_step(self, world: World) -> int:

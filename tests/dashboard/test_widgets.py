@@ -25,10 +25,20 @@ def test_share_becomes_a_percent_slider_with_title_and_help():
     assert spec.label == "Detection probability" and spec.help.startswith("Chance that")
 
 
-def test_exclusive_lower_bound_is_not_offered():
-    spec = _spec(DifferentialPrivacyControl, "epsilon")
+def test_a_lower_bound_off_the_step_grid_starts_at_the_first_step_allowed():
+    spec = _spec(DifferentialPrivacyControl, "epsilon")  # at least 0.001, steps of 0.1
     assert spec.kind == "slider" and spec.minimum > 0.0 and spec.maximum == 20.0
     assert spec.minimum == spec.step
+
+
+def test_an_exclusive_lower_bound_is_not_offered():
+    from pydantic import BaseModel, Field
+
+    class Bounded(BaseModel):
+        rate: float = Field(1.0, gt=0.0, le=1.0)
+
+    spec = _spec(Bounded, "rate")
+    assert spec.minimum == spec.step == 0.01
 
 
 def test_integer_ranges_are_integer_sliders_and_wide_ones_number_inputs():
