@@ -1,0 +1,52 @@
+"""Poll parts shared by the projector, the phones and the facilitator: results chart, join box (Streamlit)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.charts import _layout
+from dashboard.projector import for_projector
+from dashboard.workshop import is_local_only, join_url, poll_store, qr_png
+from dashboard.workshop_questions import QUESTIONS, Question
+
+STATE_NAMES = {"closed": "closed", "open": "open for votes", "revealed": "results shown"}
+
+
+def results_figure(question: Question, counts: dict[str, int], large: bool = False) -> go.Figure:
+    """Return horizontal bars of the votes for each answer."""
+    total = sum(counts.values())
+    answers = list(question.answers)
+    fig = go.Figure(go.Bar(y=answers, x=[counts[a] for a in answers], orientation="h", marker={"color": "#0072B2"},
+                           text=[f"{counts[a]} ({counts[a] / total:.0%})" if total else "0" for a in answers],
+                           textposition="auto", hoverinfo="skip"),
+                    _layout(f"{total} vote{'s' if total != 1 else ''}", height=110 + 60 * len(answers),
+                            yaxis={"autorange": "reversed", "automargin": True},
+                            xaxis={"title": {"text": "votes"}, "rangemode": "tozero", "dtick": 1 if total < 10
+                                   else None}))
+    return for_projector(fig) if large else fig
+
+
+def join_box(width: int = 260) -> None:
+    """Show the QR code and the short address participants use to join from their phones."""
+    url = join_url()
+    st.image(qr_png(url), width=width, caption="Scan to vote")
+    st.markdown(f"### {url}")
+    if is_local_only(url):
+        st.warning("This address only works on this computer. To let phones join, start the server on the "
+                   "workshop network (see the README, 'Running a workshop').")
+
+
+def live_results(large: bool = False) -> None:
+    """Show each question that is open or revealed, with its votes so far (the projector's view)."""
+    store = poll_store()
+    shown = False
+    for question in QUESTIONS:
+        state = store.state(question.key)
+        if state == "closed":
+            continue
+        shown = True
+        st.markdown(f"#### {question.text}  \n*{STATE_NAMES[state]}*")
+        st.plotly_chart(results_figure(question, store.results(question.key), large), key=f"poll_{question.key}")
+    if not shown:
+        st.info("No question is open yet: the facilitator opens them one at a time.")
