@@ -37,16 +37,19 @@ def join_box(width: int = 260) -> None:
                    "workshop network (see the README, 'Running a workshop').")
 
 
+def asked_questions() -> list[tuple[Question, str]]:
+    """Return the questions the facilitator has opened or revealed, with their state, in the script's order."""
+    store = poll_store()
+    states = [(question, store.state(question.key)) for question in QUESTIONS]
+    return [(question, state) for question, state in states if state != "closed"]
+
+
 def live_results(large: bool = False) -> None:
     """Show each question that is open or revealed, with its votes so far (the projector's view)."""
-    store = poll_store()
-    shown = False
-    for question in QUESTIONS:
-        state = store.state(question.key)
-        if state == "closed":
-            continue
-        shown = True
+    asked = asked_questions()
+    for question, state in asked:
         st.markdown(f"#### {question.text}  \n*{STATE_NAMES[state]}*")
-        st.plotly_chart(results_figure(question, store.results(question.key), large), key=f"poll_{question.key}")
-    if not shown:
+        st.plotly_chart(results_figure(question, poll_store().results(question.key), large),
+                        key=f"poll_{question.key}")
+    if not asked:
         st.info("No question is open yet: the facilitator opens them one at a time.")

@@ -3,9 +3,8 @@
 import streamlit as st
 
 from dashboard.poll_store import PollError
-from dashboard.poll_view import results_figure
+from dashboard.poll_view import asked_questions, results_figure
 from dashboard.workshop import participant_token, poll_store
-from dashboard.workshop_questions import QUESTIONS
 
 st.title("Your say")
 token = participant_token()
@@ -15,12 +14,8 @@ store = poll_store()
 @st.fragment(run_every=3)
 def questions() -> None:
     """The open and revealed questions, refreshed every few seconds so a newly opened one appears by itself."""
-    shown = False
-    for question in QUESTIONS:
-        state = store.state(question.key)
-        if state == "closed":
-            continue
-        shown = True
+    asked = asked_questions()
+    for question, state in asked:
         st.subheader(question.text)
         if state == "revealed":
             st.plotly_chart(results_figure(question, store.results(question.key)), key=f"result_{question.key}")
@@ -38,7 +33,7 @@ def questions() -> None:
                 st.success(f"Counted: {choice}. You can change it while the question is open.")
         elif current is not None:
             st.caption(f"Your vote: {current}. You can change it while the question is open.")
-    if not shown:
+    if not asked:
         st.info("Waiting for the facilitator to open the first question. This page updates by itself.")
 
 
