@@ -15,7 +15,9 @@ import io
 import os
 import re
 import secrets
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import segno
 import streamlit as st
@@ -71,14 +73,41 @@ def participant_token() -> str:
     return token
 
 
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "")
+
+
+def lan_address() -> str | None:
+    """Return this machine's address on its local network, or None (a UDP socket's route; nothing is sent)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+def public_base_url() -> str:
+    """Return this app's address as others on the network can reach it (ends without a slash).
+
+    The address the browser used, unless that is this computer's own name (localhost) while the server listens
+    on the network: then the machine's network address, so a link or QR code works on other devices.
+    """
+    url = st.context.url or ""
+    parts = urlsplit(url)
+    host = (st.context.headers.get("Host", "") if st.context.headers else "") or parts.netloc or "localhost:8501"
+    name, _, port = host.rpartition(":") if host.count(":") == 1 else (host, "", "")
+    bound = str(st.get_option("server.address") or "")
+    if (name or host) in LOCAL_HOSTS and bound not in LOCAL_HOSTS:
+        address = lan_address()
+        if address:
+            host = f"{address}:{port}" if port else address
+    return f"{parts.scheme or 'http'}://{host}"
+
+
 def join_url() -> str:
-    """Return the short address participants type or scan: this server's address as the browser reached it."""
-    host = st.context.headers.get("Host", "") if st.context.headers else ""
-    if not host:
-        url = st.context.url or ""
-        host = url.split("://", 1)[-1].split("/", 1)[0]
-    scheme = "https" if (st.context.url or "").startswith("https") else "http"
-    return f"{scheme}://{host or 'localhost:8501'}/{VOTE_PATH}"
+    """Return the short address participants type or scan."""
+    return f"{public_base_url()}/{VOTE_PATH}"
 
 
 def qr_png(text: str, scale: int = 8) -> bytes:
@@ -89,6 +118,5 @@ def qr_png(text: str, scale: int = 8) -> bytes:
 
 
 def is_local_only(url: str) -> bool:
-    """Return whether a join address only works on the server itself (phones cannot reach it)."""
-    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
-    return host in ("localhost", "127.0.0.1", "::1", "[::1]", "")
+    """Return whether an address only works on the server itself (phones cannot reach it)."""
+    return (urlsplit(url).hostname or "") in LOCAL_HOSTS

@@ -6,6 +6,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import charts, components, downloads, state
+from dashboard.workshop import is_local_only, public_base_url
 from simulation.scenario_io import ScenarioError, dump_scenario, parse_scenario
 
 st.title("Export, load and share")
@@ -16,8 +17,11 @@ if result is None:
 
 st.header("Share a link")
 query = urllib.parse.urlencode(state.share_params())
-base = (st.context.url or "").split("?", 1)[0].removesuffix("/export") + "/"
+base = public_base_url() + "/"
 st.caption("Anyone who opens this link sees this same scenario, with the same results.")
+if is_local_only(base):
+    st.caption("This address works only on this computer: the server listens only here. To share it on a "
+               "network, start the server as the README's 'Running a workshop' explains.")
 st.code(f"{base}?{query}", language=None, wrap_lines=True)
 st.caption("The address bar of your browser holds the same link on every page.")
 

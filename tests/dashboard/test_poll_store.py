@@ -113,3 +113,10 @@ def test_results_are_each_participants_last_answer(votes):
 def test_the_five_questions_have_distinct_keys_and_answers():
     assert len(QUESTIONS) == 5 and len(answer_sets()) == 5
     assert all(len(set(q.answers)) == len(q.answers) >= 2 for q in QUESTIONS)
+
+
+def test_local_addresses_are_told_apart_from_network_ones():
+    from dashboard.workshop import is_local_only
+
+    assert is_local_only("http://localhost:8501/vote") and is_local_only("http://127.0.0.1:8501/vote")
+    assert not is_local_only("http://192.168.1.20:8501/vote")
