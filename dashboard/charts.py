@@ -34,9 +34,11 @@ def _layout(title: str, height: int = 420, legend: dict | None = None, **extra: 
     ``update_layout`` or ``update_xaxes`` call takes about 8 ms (it parses every key as a property path). No named
     template either: assigning one costs ~10 ms a figure; Streamlit's theme styles the chart on screen.
     """
-    return {"title": {"text": title, "font": {"size": 19}}, "font": FONT, "height": height,
-            "margin": {"l": 10, "r": 10, "t": 60, "b": 10}, "plot_bgcolor": "white",
-            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, **(legend or {})}, **extra}
+    return {"title": {"text": title, "font": {"size": 19}, "yref": "container", "y": 1, "yanchor": "top",
+                      "pad": {"t": 12}},
+            "font": FONT, "height": height, "margin": {"l": 10, "r": 10, "t": 56, "b": 10}, "plot_bgcolor": "white",
+            "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
+                       **(legend or {})}, **extra}
 
 
 TRADEOFF_AREA = PlotArea(x_range=(-0.1, 1.1), y_range=(-0.08, 1.1), width_px=820.0, height_px=330.0)
@@ -98,9 +100,9 @@ def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) 
             marker={"color": colour, "symbol": symbol, "size": size, "line": {"width": 1.5, "color": colour}}))
     return go.Figure(traces, _layout(
         "Utility against risk", height=480, annotations=_label_annotations(points),
-        xaxis={"title": {"text": "Privacy risk: share of residents any attack reaches - lower is better"},
+        xaxis={"title": {"text": "Privacy risk: share of residents reached<br>lower is better"},
                "range": list(TRADEOFF_AREA.x_range)},
-        yaxis={"title": {"text": "Service utility (1 perfect) - higher is better"},
+        yaxis={"title": {"text": "Service utility (1 perfect)<br>higher is better"},
                "range": list(TRADEOFF_AREA.y_range)}))
 
 
@@ -215,7 +217,7 @@ def city_map_figure(zones: pd.DataFrame, sensors: pd.DataFrame) -> go.Figure:
             hovertext=[f"{SENSOR_LABELS.get(kind, kind)} '{name}' in zone {zone}"
                        for name, zone in zip(rows["name"], rows["zone"], strict=True)],
             hoverinfo="text"))
-    return go.Figure(traces, _layout("Land use and sensors", height=720, legend={"y": -0.02, "yanchor": "top"},
+    return go.Figure(traces, _layout("Land use and sensors", height=720,
                                      **_grid_axes(int(zones["x"].max()) + 1, int(zones["y"].max()) + 1)))
 
 

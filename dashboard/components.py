@@ -165,11 +165,11 @@ def service_figure(outcomes: dict[str, dict[str, float]]) -> go.Figure:
     """Return utility by service for scenarios by label."""
     return state.shared_figure("services", _key(outcomes), lambda: charts.bars_figure(
         frames.outcome_frame(outcomes, UTILITY_LABELS), "Utility by service",
-        "Utility (1 = as good as knowing the truth)"))
+        "Utility (1 = as good as<br>knowing the truth)"))
 
 
 def attack_figure(outcomes: dict[str, dict[str, float]]) -> go.Figure:
     """Return risk by attack for scenarios by label."""
     return state.shared_figure("attacks", _key(outcomes), lambda: charts.bars_figure(
         frames.outcome_frame(outcomes, RISK_LABELS), "Risk by attack",
-        "Share of residents (or of their days) exposed, 0 = none"))
+        "Share of residents (or of their<br>days) exposed, 0 = none"))

@@ -37,14 +37,13 @@ def split_by_day(timeline: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["day", "start_hour", "hours", "activity", "zone", "land_use"])
 
 
-def week_figure(timeline: pd.DataFrame, records: pd.DataFrame, start_weekday: int, font_size: int = 15) -> go.Figure:
+def week_figure(timeline: pd.DataFrame, records: pd.DataFrame, start_weekday: int) -> go.Figure:
     """Return the week as one row per day: coloured bars for what the resident did, marks for each record kept.
 
     Args:
         timeline: ``Persona.timeline``.
         records: ``Persona.records`` (kind, time...).
         start_weekday: Weekday of day 0 (0 = Monday).
-        font_size: Base font size (larger on the projector).
     """
     pieces = split_by_day(timeline)
     n_days = int(pieces["day"].max()) + 1 if len(pieces) else 1
@@ -68,13 +67,14 @@ def week_figure(timeline: pd.DataFrame, records: pd.DataFrame, start_weekday: in
             marker={"color": colour, "symbol": symbol, "size": 9, "line": {"width": 1, "color": "white"}},
             hovertemplate="%{x:.2f} h<extra>" + SENSOR_LABELS.get(str(kind), str(kind))
                                               + "</extra>"))
-    layout = _layout("Their week: what they did (bars) and what the city kept (marks)", height=120 + 46 * n_days,
-                     legend={"y": -0.15, "yanchor": "top"}, barmode="overlay",
+    layout = _layout("Their week: what they did (bars) and what the city kept (marks)",
+                     height=max(380, 150 + 44 * n_days),
+                     legend={"orientation": "v", "yref": "paper", "y": 1, "yanchor": "top", "x": 1.01},
+                     barmode="overlay",
                      xaxis={"title": {"text": "hour of day"}, "range": [0, 24], "dtick": 3, "showgrid": True,
                             "gridcolor": "#eeeeee"},
-                     yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": labels})
-    layout["font"] = {"size": font_size}
-    layout["title"]["font"] = {"size": font_size + 4}
+                     yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": labels,
+                            "automargin": True})
     return go.Figure(traces, layout)
 
 
@@ -85,7 +85,7 @@ def unit_centres(zones: pd.DataFrame, units: np.ndarray) -> pd.DataFrame:
 
 
 def persona_map_figure(zones: pd.DataFrame, timeline: pd.DataFrame, records: pd.DataFrame, units: np.ndarray,
-                       home_inferred: int, work_inferred: int, font_size: int = 15) -> go.Figure:
+                       home_inferred: int, work_inferred: int) -> go.Figure:
     """Return the city map with where the resident spent time, where records were kept, and what was inferred.
 
     Args:
@@ -95,7 +95,6 @@ def persona_map_figure(zones: pd.DataFrame, timeline: pd.DataFrame, records: pd.
         units: Released unit of every zone.
         home_inferred: Unit the adversary takes for their home (-1: none).
         work_inferred: Unit the adversary takes for their workplace (-1: none).
-        font_size: Base font size.
     """
     stays = timeline.assign(hours=(timeline["end_minute"] - timeline["start_minute"]) / 60)
     time_per_zone = stays.groupby("zone")["hours"].sum()
@@ -114,16 +113,14 @@ def persona_map_figure(zones: pd.DataFrame, timeline: pd.DataFrame, records: pd.
             x=at["x"], y=at["y"], mode="markers", name=f"kept: {SENSOR_LABELS.get(str(kind), kind)}",
             marker={"color": colour, "symbol": symbol, "size": 9, "line": {"width": 1, "color": "white"}},
             hovertext=[f"{n} records in unit {u}" for u, n in seen.items()], hoverinfo="text"))
-    for unit, label, colour in ((home_inferred, "inferred home", "#08519c"), (work_inferred, "inferred work",
-                                                                              "#a63603")):
+    places = [(home_inferred, "inferred home", "#08519c"), (work_inferred, "inferred work", "#a63603")]
+    if home_inferred >= 0 and home_inferred == work_inferred:
+        places = [(home_inferred, "inferred home and work", "#08519c")]
+    for unit, label, colour in places:
         if unit >= 0 and unit in centres.index:
-            traces.append(go.Scatter(x=[centres.loc[unit, "x"]], y=[centres.loc[unit, "y"]], mode="markers+text",
-                                     name=label, text=[label], textposition="top center",
+            traces.append(go.Scatter(x=[centres.loc[unit, "x"]], y=[centres.loc[unit, "y"]], mode="markers", name=label,
                                      marker={"symbol": "star", "size": 20, "color": colour,
                                              "line": {"width": 1, "color": "white"}}))
     layout = _layout("Where they went, and what the city can place", height=620,
-                     legend={"y": -0.02, "yanchor": "top"},
                      **_grid_axes(int(zones["x"].max()) + 1, int(zones["y"].max()) + 1))
-    layout["font"] = {"size": font_size}
-    layout["title"]["font"] = {"size": font_size + 4}
     return go.Figure(traces, layout)

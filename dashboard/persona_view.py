@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard.labels import SENSOR_LABELS
 from dashboard.persona_charts import persona_map_figure, week_figure
+from dashboard.projector import for_projector
 from simulation.persona import Persona, ResidentCriteria, persona_sentences, pick_resident, resident_week
 from simulation.pipeline import RunResult
 from simulation.scenario import ARCHETYPES
@@ -100,17 +101,24 @@ def inference_metrics(persona: Persona) -> None:
         column.metric(title, value, border=True)
 
 
-def show_persona(result: RunResult, persona: Persona, font_size: int = 15) -> None:
-    """Draw the persona: who, plain sentences, what the adversary inferred, the week, the map, what was kept."""
+def show_persona(result: RunResult, persona: Persona, large: bool = False) -> None:
+    """Draw the persona: who, plain sentences, what the adversary inferred, the week, the map, what was kept.
+
+    Args:
+        result: The run the persona comes from.
+        persona: The resident's week.
+        large: Projector type (every chart text 18 px or more).
+    """
+    style = for_projector if large else (lambda fig: fig)
     st.markdown(f"**{describe(persona)}**")
     for sentence in persona_sentences(persona):
         st.markdown(f"- {sentence}")
     inference_metrics(persona)
-    week, where = st.columns(2)
-    week.plotly_chart(week_figure(persona.timeline, persona.records, result.world.start_weekday, font_size),
-                      key="persona_week")
-    where.plotly_chart(persona_map_figure(result.world.city.zones, persona.timeline, persona.records,
-                                          result.release.units, int(persona.outcome["home_inferred"]),
-                                          int(persona.outcome["work_inferred"]), font_size), key="persona_map")
-    st.subheader("What each sensor recorded, and what was kept")
-    st.dataframe(kept_table(persona), hide_index=True, width="stretch")
+    st.plotly_chart(style(week_figure(persona.timeline, persona.records, result.world.start_weekday)),
+                    key="persona_week")
+    where, kept = st.columns([3, 2])
+    where.plotly_chart(style(persona_map_figure(result.world.city.zones, persona.timeline, persona.records,
+                                                result.release.units, int(persona.outcome["home_inferred"]),
+                                                int(persona.outcome["work_inferred"]))), key="persona_map")
+    kept.subheader("What each sensor recorded, and what was kept")
+    kept.dataframe(kept_table(persona), hide_index=True, width="stretch")

@@ -71,7 +71,7 @@ elif step == 2:
         criteria, draw = persona_picker(key="present_persona")
     persona = chosen_persona(result, criteria, draw)
     if persona is not None:
-        show_persona(result, persona, font_size=20)
+        show_persona(result, persona, large=True)
 elif step == 3:
     components.headline(result, state.preset_outcomes()[state.reference()])
     st.plotly_chart(for_projector(components.tradeoff_figure(result)), key="present_tradeoff")

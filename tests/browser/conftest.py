@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,8 @@ SCREENSHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SERVER_ENV = {"DASHBOARD_RESIDENTS": "300", "DASHBOARD_DAYS": "2"}
+SERVER_ENV = {"DASHBOARD_RESIDENTS": "300", "DASHBOARD_DAYS": "2",
+              "WORKSHOP_DB": str(Path(tempfile.gettempdir()) / f"workshop-browser-test-{os.getpid()}.sqlite")}
 TIMEOUT_MS = 90_000
 
 
