@@ -4,4 +4,5 @@ import sys
 
 from simulation.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes started by the sweep engine import this module too
+    sys.exit(main())

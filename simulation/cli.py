@@ -1,4 +1,4 @@
-"""Command line: ``python -m simulation run | sweep | extrapolate | validate | list | export``.
+"""Command line: ``python -m simulation run | sweep | recommend | report | extrapolate | validate | list | export``.
 
 Every problem is reported as a readable message on stderr with a non-zero exit code, never a traceback.
 ``validate`` refuses everything ``run`` would refuse: it also loads the scenario's city and checks that the sensors'
@@ -117,6 +117,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a sweep spec and write the results table."""
     from tqdm import tqdm
 
+    from simulation.engine import cluster_executor
     from simulation.export import manifest, table_bytes
     from simulation.sweep import expand, load_sweep, run_sweep
 
@@ -125,19 +126,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     runs = expand(spec, base)
     for _, config in {pipeline_inputs(config): (settings, config) for settings, config in runs}.values():
         check_runnable(config)
-    total = len(runs)
-    executor, client = None, None
-    if args.scheduler:
-        from dask.distributed import Client
-
-        client = Client(args.scheduler)
-        executor = client.get_executor()
-    try:
-        with tqdm(total=total, unit="run", disable=args.quiet) as bar:
-            table = run_sweep(spec, base, executor=executor, workers=args.workers, on_done=bar.update)
-    finally:
-        if client is not None:
-            client.close()
+    with cluster_executor(args.scheduler) as executor, tqdm(total=len(runs), unit="run", disable=args.quiet) as bar:
+        table = run_sweep(spec, base, executor=executor, workers=args.workers, on_done=bar.update)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "sweep.csv").write_bytes(table_bytes(table, "csv"))
@@ -147,6 +137,42 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     (out / "manifest.json").write_text(json.dumps({**manifest(base), "sweep": spec.model_dump()}, indent=2))
     print(f"{len(table)} runs -> {out / 'sweep.csv'}")
     return EXIT_OK
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    """Try each control's alternatives and a greedy combination; print the best as sentences."""
+    from tqdm import tqdm
+
+    from simulation.engine import cluster_executor
+    from simulation.recommend.engine import recommend
+    from simulation.report import format_recommendations
+
+    config = _override(resolve_scenario(args.scenario), args)
+    check_runnable(config)
+    with cluster_executor(args.scheduler) as executor, tqdm(unit="run", disable=args.quiet) as bar:
+        def progress(done: int, planned: int) -> None:
+            bar.total = planned
+            bar.update(done - bar.n)
+
+        started = time.perf_counter()
+        found = recommend(config, executor=executor, workers=args.workers, on_progress=progress)
+        seconds = time.perf_counter() - started
+    print(format_recommendations(found, args.top, seconds))
+    if args.out:
+        found.table().to_csv(args.out, index=False)
+        print(f"\nwrote {args.out}")
+    return EXIT_OK
+
+
+def _positive(text: str) -> int:
+    """Parse a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text[:40]!r}")
+    return value
 
 
 def _sizes(text: str) -> list[int]:
@@ -258,6 +284,17 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://127.0.0.1:8786")
     sweep.add_argument("--quiet", action="store_true")
     sweep.set_defaults(handler=cmd_sweep)
+
+    advise = commands.add_parser(
+        "recommend", help="the control changes that buy the most privacy per unit of utility lost")
+    advise.add_argument("scenario")
+    scale_options(advise)
+    advise.add_argument("--top", type=_positive, default=5, help="how many recommendations to print (default 5)")
+    advise.add_argument("--out", help="CSV file: every scenario run, its rank and its outcomes")
+    advise.add_argument("--workers", type=_positive, default=2, help="local processes (default 2)")
+    advise.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://127.0.0.1:8786")
+    advise.add_argument("--quiet", action="store_true", help="no progress bar")
+    advise.set_defaults(handler=cmd_recommend)
     return parser
 
 

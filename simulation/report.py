@@ -1,4 +1,4 @@
-"""Readable plain-text summaries of a run and of an extrapolation, for the command line."""
+"""Readable plain-text summaries of a run, an extrapolation and recommendations, for the command line."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from simulation.extrapolation import Extrapolation
     from simulation.pipeline import RunResult
+    from simulation.recommend.engine import Recommendations
 
 
 def format_summary(result: RunResult, summary: dict, seconds: float) -> str:
@@ -68,4 +69,28 @@ def format_extrapolation(result: Extrapolation) -> str:
     lines += ["", f"The last column is an extrapolation, not a simulation: logit(share) fitted linearly in "
                   f"ln(residents) over {', '.join(f'{n:,}' for n in sizes)} simulated residents, assuming the "
                   f"same density of sensors and residents at {target:,}."]
+    return "\n".join(lines)
+
+
+def format_recommendations(found: Recommendations, top: int, seconds: float) -> str:
+    """Return the top recommendations as numbered sentences, then the greedy combinations and the frontier.
+
+    Args:
+        found: The recommendations (``simulation.recommend.engine.recommend``).
+        top: How many sentences.
+        seconds: Wall-clock time they took.
+    """
+    name = found.base.row.get("scenario", "scenario")
+    lines = [f"{name}: {len(found.singles)} alternatives and {len(found.combinations)} combinations run in "
+             f"{seconds:.1f} s", ""]
+    sentences = found.sentences(top)
+    lines += [f"{i}. {text}" for i, text in enumerate(sentences, start=1)] or [
+        "No alternative lowers the privacy risk by half a point or more."]
+    if found.combinations:
+        lines += ["", "Greedy combination, each step on top of the previous ones:"]
+        steps = [found.top(1)[0], *found.combinations]
+        lines += [f"  {'+ ' if i else ''}{point.alternatives[-1].phrase}: risk {point.risk:.1%}, utility "
+                  f"{point.utility:.1%}" for i, point in enumerate(steps)]
+    lines += ["", "Pareto frontier (no scenario run has both lower risk and higher utility):"]
+    lines += [f"  risk {point.risk:.1%}, utility {point.utility:.1%}: {point.label}" for point in found.frontier]
     return "\n".join(lines)

@@ -11,16 +11,17 @@ A sweep spec (YAML, see ``scenarios/sweeps/``)::
     overrides:                     # applied to every run (e.g. a smaller population for a quick sweep)
       population.residents: 1000
 
-Every combination is run (full factorial). Runs that share stages 1-2 (same world and sensors, only controls or
-adversary differ) are grouped into one task, so the world and the observation log are built once per group.
+Every combination is run (full factorial), one task per run (:mod:`simulation.engine`). Each process builds the
+world and the observation log once for all the runs that share them (same world and sensors, only controls or
+adversary differ), so two workers share out even a sweep over controls alone.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 
 import pandas as pd
@@ -100,25 +101,12 @@ def expand(spec: SweepSpec, base: ScenarioConfig) -> list[tuple[dict[str, Any], 
     return runs
 
 
-def _run_group(configs: list[tuple[int, ScenarioConfig]]) -> list[tuple[int, dict]]:
-    """Run scenarios that share stages 1-2, building the world and the log once."""
-    from simulation.pipeline import apply_controls, assess, build_world, observe
-    from simulation.results import results_row
-
-    first = configs[0][1]
-    world = build_world(first)
-    log = observe(world, first)
-    rows = []
-    for index, config in configs:
-        release = apply_controls(world, log, config)
-        assessment = assess(world, log, release, config)
-        rows.append((index, results_row(config, assessment).to_dict()))
-    return rows
-
-
 def run_sweep(spec: SweepSpec, base: ScenarioConfig, executor: Executor | None = None, workers: int = 2,
               on_done: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Run a sweep and return one tidy row per run, with the varied settings in front.
+
+    Runs go through :func:`simulation.engine.run_many`: one task per run, stages 1-2 built once per process for
+    all the runs that share them.
 
     Args:
         spec: The sweep.
@@ -126,35 +114,17 @@ def run_sweep(spec: SweepSpec, base: ScenarioConfig, executor: Executor | None =
         executor: Any concurrent.futures executor (e.g. ``dask.distributed.Client(addr).get_executor()``);
             by default a local process pool of ``workers`` processes (1 runs in this process).
         workers: Size of the default process pool.
-        on_done: Called with the number of runs finished after each group (for a progress bar).
+        on_done: Called with the number of runs finished (1) after each run (for a progress bar).
 
     Returns:
         The results table, in the order of the design.
     """
-    from simulation.pipeline import stage_key
+    from simulation.engine import run_many
 
     runs = expand(spec, base)
-    groups: dict[str, list[tuple[int, ScenarioConfig]]] = {}
-    for index, (_, config) in enumerate(runs):
-        groups.setdefault(stage_key(config, 2), []).append((index, config))
-    results: dict[int, dict] = {}
-    for rows in _map_groups(list(groups.values()), executor, workers):
-        results.update(rows)
-        if on_done:
-            on_done(len(rows))
-    table = pd.DataFrame([{**runs[i][0], **results[i]} for i in range(len(runs))])
-    return table
-
-
-def _map_groups(groups: list[list[tuple[int, ScenarioConfig]]], executor: Executor | None,
-                workers: int) -> Iterable[list[tuple[int, dict]]]:
-    if executor is not None:
-        yield from executor.map(_run_group, groups)
-    elif workers <= 1 or len(groups) == 1:
-        yield from map(_run_group, groups)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(_run_group, groups)
+    rows = run_many([(config, settings["replicate"]) for settings, config in runs], executor=executor,
+                    workers=workers, on_done=on_done)
+    return pd.DataFrame([{**settings, **row} for (settings, _), row in zip(runs, rows, strict=True)])
 
 
 def load_sweep(text: str) -> SweepSpec:

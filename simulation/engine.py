@@ -1,0 +1,156 @@
+"""Run many scenarios at once: in this process, on a local process pool, or on a Dask cluster.
+
+Each run is one task (a scenario and its replicate number) that returns the run's tidy results row. Every process
+keeps the last worlds and observation logs it built (:func:`stages_of`), keyed by ``stage_key(config, 2)``, so runs
+that share stages 1-2 (same seed, world, population and sensors; only controls, adversary or weights differ) build
+the world and the log once per process, whichever tasks that process is handed. Tasks are submitted grouped by
+that key, so a worker usually meets the same world again; with two workers each builds it once, and the runs
+themselves are spread one at a time to whichever worker is free.
+
+The local pool's workers start from a fork server (Linux) or are spawned; a task carries only its scenario.
+On a Dask cluster the workers and the scheduler must be able to import ``simulation``: install the project in
+their environment (``pip install .``), as the README's section "Sweeps and recommendations on a cluster" shows.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+
+from simulation.scenario import ScenarioConfig
+
+MAX_STAGES = 2
+"""Worlds and logs a process keeps at once (each about 100-200 MB at the default scale)."""
+
+_STAGES: OrderedDict[str, tuple] = OrderedDict()
+_BUILDING: dict[str, threading.Lock] = {}
+_LOCK = threading.Lock()
+
+
+def stages_of(config: ScenarioConfig) -> tuple:
+    """Return (world, log) for a scenario, built once per process while among the last ``MAX_STAGES`` used.
+
+    Thread-safe: a Dask worker runs tasks on several threads; two tasks needing the same world wait for one build.
+    """
+    from simulation import pipeline
+
+    key = pipeline.stage_key(config, 2)
+    with _LOCK:
+        lock = _BUILDING.setdefault(key, threading.Lock())
+    with lock:
+        with _LOCK:
+            if key in _STAGES:
+                _STAGES.move_to_end(key)
+                return _STAGES[key]
+        world = pipeline.build_world(config)
+        log = pipeline.observe(world, config)
+        with _LOCK:
+            _STAGES[key] = (world, log)
+            while len(_STAGES) > MAX_STAGES:
+                _BUILDING.pop(_STAGES.popitem(last=False)[0], None)
+        return world, log
+
+
+def forget_stages() -> None:
+    """Drop every world and log this process keeps (after an in-process batch, so they do not linger)."""
+    with _LOCK:
+        _STAGES.clear()
+        _BUILDING.clear()
+
+
+def run_one(config: ScenarioConfig, replicate: int = 0) -> dict:
+    """Run stages 3-4 of one scenario on its (cached) stages 1-2 and return its results row as a dict."""
+    from simulation.pipeline import assess, release_attacked_ahead
+    from simulation.results import results_row
+
+    world, log = stages_of(config)
+    release = release_attacked_ahead(world, log, config)
+    assessment = assess(world, log, release, config)
+    return results_row(config, assessment, replicate=replicate).to_dict()
+
+
+def _task(run: tuple[ScenarioConfig, int]) -> dict:
+    return run_one(*run)
+
+
+def local_pool(workers: int) -> ProcessPoolExecutor:
+    """Return a process pool of ``workers`` processes.
+
+    Where it exists (Linux), the workers are forked from a fork server that has imported the pipeline once: they
+    start in milliseconds, and never from this process, whose threads (the attacks', a progress bar's) make a plain
+    fork unsafe. Elsewhere they are spawned.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["simulation.pipeline"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def run_many(runs: Sequence[tuple[ScenarioConfig, int]], executor: Executor | None = None, workers: int = 2,
+             on_done: Callable[[int], None] | None = None) -> list[dict]:
+    """Run scenarios and return their results rows, in the order given.
+
+    Args:
+        runs: (scenario, replicate number) pairs.
+        executor: Any ``concurrent.futures`` executor, e.g. ``dask.distributed.Client(address).get_executor()``;
+            by default a local process pool of ``workers`` processes (1: everything in this process).
+        workers: Size of the default pool.
+        on_done: Called with 1 after each run finishes (for a progress bar).
+
+    Returns:
+        One results row (``simulation.results.results_row`` as a dict) per run.
+    """
+    from simulation.pipeline import stage_key
+
+    order = sorted(range(len(runs)), key=lambda i: (stage_key(runs[i][0], 2), i))  # same world: consecutive
+    rows: list[dict | None] = [None] * len(runs)
+    if executor is None and (workers <= 1 or len(runs) <= 1):
+        try:
+            for index in order:
+                rows[index] = run_one(*runs[index])
+                if on_done:
+                    on_done(1)
+        finally:
+            forget_stages()
+        return rows  # type: ignore[return-value]
+    pool = executor if executor is not None else local_pool(min(workers, len(runs)))
+    try:
+        futures: dict[Future, int] = {pool.submit(_task, runs[index]): index for index in order}
+        for future in as_completed(futures):
+            rows[futures[future]] = future.result()
+            if on_done:
+                on_done(1)
+    finally:
+        if executor is None:
+            pool.shutdown(cancel_futures=True)
+    return rows  # type: ignore[return-value]
+
+
+@contextmanager
+def cluster_executor(scheduler: str | None) -> Iterator[Executor | None]:
+    """Yield an executor on the Dask scheduler at ``scheduler`` (None: no executor, the local pool is used).
+
+    Raises:
+        ValueError: If no scheduler answers at that address (the message says how to start one).
+    """
+    if not scheduler:
+        yield None
+        return
+    from dask.distributed import Client
+
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as error:
+        raise ValueError(f"no Dask scheduler answered at {scheduler} ({error}); start one with 'dask scheduler' "
+                         "and workers with 'dask worker ADDRESS' (README: Sweeps and recommendations on a "
+                         "cluster)") from None
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
