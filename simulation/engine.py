@@ -70,7 +70,7 @@ def run_one(config: ScenarioConfig, replicate: int = 0) -> dict:
     world, log = stages_of(config)
     release = release_attacked_ahead(world, log, config)
     assessment = assess(world, log, release, config)
-    return results_row(config, assessment, replicate=replicate).to_dict()
+    return results_row(config, assessment, replicate=replicate, log=log).to_dict()
 
 
 def _task(run: tuple[ScenarioConfig, int]) -> dict:

@@ -92,7 +92,7 @@ class RunResult:
 
     def row(self, replicate: int = 0) -> pd.Series:
         """Return the tidy results row of this run."""
-        return results_row(self.config, self.assessment, replicate=replicate)
+        return results_row(self.config, self.assessment, replicate=replicate, log=self.log)
 
     @property
     def outcomes(self) -> dict[str, float]:

@@ -6,7 +6,9 @@ Columns, in order:
     levers: every control (``controls.<control>.<field>``, e.g. ``controls.pseudonymisation.rotation``) and every
         sensor deployment's settings (``sensors.<name>.<field>``, e.g. ``sensors.wifi.placement.zone_share``);
     uncertainties and settings: ``adversary.*``, ``population.*``, ``world.*``, ``utility_weights.*``;
-    outcomes: every ``utility_*`` then every ``risk_*``, sorted by name.
+    outcomes: every ``utility_*`` then every ``risk_*``, sorted by name;
+    flags: ``flag_<rule>``, True when the screening rule is raised (``simulation.dpia.flags``: screening aids, not
+        legal advice), in the order of ``simulation.dpia.flags.RULES``.
 Lists become comma-separated strings so that every cell is a scalar (CSV and Parquet friendly).
 """
 
@@ -19,7 +21,10 @@ from typing import Any
 
 import pandas as pd
 
+from simulation.dpia.facts import facts_of
+from simulation.dpia.flags import flag_columns
 from simulation.metrics.assess import Assessment
+from simulation.observations import ObservationLog
 from simulation.scenario import ScenarioConfig
 
 LEVER_SECTIONS: tuple[str, ...] = ("controls", "sensors")
@@ -67,20 +72,24 @@ def outcome_columns(outcomes: dict[str, float]) -> dict[str, float]:
     return {name: float(outcomes[name]) for name in names}
 
 
-def results_row(config: ScenarioConfig, assessment: Assessment, replicate: int = 0) -> pd.Series:
+def results_row(config: ScenarioConfig, assessment: Assessment, replicate: int = 0,
+                log: ObservationLog | None = None) -> pd.Series:
     """Return the tidy results row of one run.
 
     Args:
         config: The scenario that was run.
         assessment: Its stage-4 output.
         replicate: Replicate number within a sweep.
+        log: Its observation log, for the flags' share of residents recorded (without it, the large-scale
+            criterion and the rules built on it are not raised).
 
     Returns:
         A Series indexed by column name (order in the module docstring), named by the run id.
     """
     identity = {"run_id": run_id(config, replicate), "scenario": config.name, "seed": int(config.seed),
                 "replicate": int(replicate)}
-    row = {**identity, **scenario_columns(config), **outcome_columns(assessment.outcomes)}
+    facts = facts_of(config, assessment.outcomes, log)
+    row = {**identity, **scenario_columns(config), **outcome_columns(assessment.outcomes), **flag_columns(facts)}
     return pd.Series(row, name=identity["run_id"], dtype=object)
 
 
@@ -94,7 +103,7 @@ def results_table(rows: Iterable[pd.Series]) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=list(ID_COLUMNS))
     table = pd.DataFrame([row.to_dict() for row in rows]).reset_index(drop=True)
-    groups = [*ID_COLUMNS, *LEVER_SECTIONS, *UNCERTAINTY_SECTIONS, "utility_", "risk_"]
+    groups = [*ID_COLUMNS, *LEVER_SECTIONS, *UNCERTAINTY_SECTIONS, "utility_", "risk_", "flag_"]
 
     def group(column: str) -> int:
         for rank, prefix in enumerate(groups):

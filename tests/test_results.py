@@ -48,6 +48,8 @@ def test_table_lines_up_rows_with_different_sensors():
     table = results_table([first, second])
     assert len(table) == 2
     assert {"sensors.cameras.face_recognition", "sensors.wifi.detection_probability"} <= set(table.columns)
-    assert table.columns[-1].startswith("risk_")
+    outcomes = [c for c in table.columns if c.startswith(("utility_", "risk_", "flag_"))]
+    assert list(table.columns[-len(outcomes):]) == outcomes  # outcomes, then the screening flags, come last
+    assert table.columns[-1].startswith("flag_") and table.columns[-len(outcomes)].startswith("utility_")
     assert table["seed"].dtype.kind == "i"
     assert table.loc[0, "run_id"] == first["run_id"]
