@@ -28,6 +28,11 @@ def _chosen(seed: int, name: str, n: int, share: float) -> np.ndarray:
     return stream(seed, "control", "opt_out", name).random(n) < share
 
 
+def invisible_phones(seed: int, n_residents: int, share: float) -> np.ndarray:
+    """Return, per resident, whether their phone's Wi-Fi/Bluetooth is off (``device_share``): never captured."""
+    return _chosen(seed, "device", n_residents, share)
+
+
 def member(values: np.ndarray, of: np.ndarray) -> np.ndarray:
     """Return, for each value, whether it is in ``of`` (a binary search in the sorted, usually short, ``of``)."""
     if len(of) == 0:
@@ -68,7 +73,7 @@ class OptOut(Control):
         records, rows = dict(state.records), []
         if "wifi_bt" in records:
             table = records["wifi_bt"]
-            invisible = _chosen(context.seed, "device", len(residents), settings.device_share)
+            invisible = invisible_phones(context.seed, len(residents), settings.device_share)
             who = table["resident"]
             gone = (who >= 0) & invisible[np.clip(who, 0, None)]
             records["wifi_bt"] = take(table, ~gone)

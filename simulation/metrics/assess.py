@@ -13,6 +13,7 @@ from simulation.controls.pipeline import records_key
 from simulation.memo import OutputMemo
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.risk import RECORD_ATTACKS, RISK_METRICS
+from simulation.metrics.risk.aggregate_recovery import aggregate_recovery
 from simulation.metrics.risk.record_attacks import RecordAttacks, attack_records, track_and_prepare
 from simulation.metrics.risk.traces import forget_traces, readable_traces
 from simulation.metrics.risk.tracking import tracking_parts
@@ -22,8 +23,13 @@ from simulation.release import Release
 from simulation.scenario import SENSOR_KINDS, SERVICES, ScenarioConfig
 from simulation.world import World
 
-AGGREGATE_ATTACKS: dict[str, Callable[[AssessmentContext], tuple[MetricResult, np.ndarray]]] = {}
-"""Attacks on the released aggregates: per-resident column -> attack returning its result and per-resident hits."""
+AGGREGATE_ATTACKS: dict[str, Callable[[AssessmentContext], tuple[MetricResult, np.ndarray]]] = {
+    "trajectory_recovered": aggregate_recovery,
+}
+"""Attacks on the released aggregates: per-resident column -> attack returning its result and per-resident hits.
+
+``trajectory_recovered``: the adversary rebuilt a trajectory from a public count table, picked it out as the
+resident's and it is theirs on at least one day (``risk_trajectory_recovery``; Xu et al. 2017)."""
 
 @dataclass(eq=False)
 class Assessment:
