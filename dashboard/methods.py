@@ -10,9 +10,13 @@ from dataclasses import dataclass
 
 from dashboard.labels import pretty
 from simulation.metrics.risk import RISK_METRICS
+from simulation.metrics.risk.aggregate_recovery import aggregate_recovery
 from simulation.metrics.utility import UTILITY_METRICS
 
-REGISTRIES: dict[str, dict[str, Callable]] = {"utility": UTILITY_METRICS, "risk": RISK_METRICS}
+REGISTRIES: dict[str, dict[str, Callable]] = {
+    "utility": UTILITY_METRICS,
+    "risk": {**RISK_METRICS, "risk_trajectory_recovery": aggregate_recovery},  # the attack on released aggregates
+}
 
 
 @dataclass(frozen=True)

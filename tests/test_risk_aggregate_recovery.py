@@ -239,3 +239,11 @@ def test_chains_cover_every_slot_once_and_hold_one_slot_a_bin(side, n_bins, gap_
     assert np.array_equal(covered, counts)  # every slot in exactly one segment
     assert per_chain_bin.max(initial=0) <= 1  # a chain is one person: one place a bin
     assert chains.links["gap"] + chains.links["near"] + chains.links["far"] <= counts.sum()
+
+
+def test_methods_page_documents_the_attack_on_aggregates():
+    from dashboard.methods import metric_docs
+
+    doc = {d.outcome: d for d in metric_docs("risk")}["risk_trajectory_recovery"]
+    assert "Xu et al." in doc.background and "Recovered" in doc.background
+    assert doc.label == "Rebuilt from published counts"
