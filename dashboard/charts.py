@@ -97,7 +97,8 @@ def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) 
         traces.append(go.Scatter(
             x=rows["risk"], y=rows["utility"], mode="markers", name=ROLE_NAMES[role], text=rows["label"],
             hovertext=hover, hovertemplate="%{hovertext}<br>" + HOVER_NUMBERS,
-            marker={"color": colour, "symbol": symbol, "size": size, "line": {"width": 1.5, "color": colour}}))
+            marker={"color": colour, "symbol": symbol, "size": size,
+                    "line": {"width": 3 if role == "current" else 1.5, "color": colour}}))
     return go.Figure(traces, _layout(
         "Utility against risk", height=480, annotations=_label_annotations(points),
         xaxis={"title": {"text": "Privacy risk: share of residents reached<br>lower is better"},

@@ -119,8 +119,13 @@ def headline(result: RunResult, reference: dict[str, float]) -> None:
         sentences = plain_sentences(outcomes, result.config)
     except Exception:  # noqa: BLE001 - a missing sentence must not take the page down
         sentences = {}
+    face_recognition = any(getattr(sensor, "face_recognition", False) for sensor in result.config.sensors)
     for column, name in zip(st.columns(len(HEADLINES)), HEADLINES, strict=True):
         with column:
+            if name == "risk_face_false_alerts_per_10k" and not face_recognition:
+                st.metric(HEADLINE_TITLES[name], "off", border=True, help=METRIC_HELP[name])
+                st.caption("No camera in this scenario recognises faces, so nobody is wrongly matched.")
+                continue
             value = outcomes.get(name, float("nan"))
             change = format_change(name, value, reference.get(name, float("nan")))
             unchanged = change in (None, "no change")
@@ -135,7 +140,8 @@ def headline(result: RunResult, reference: dict[str, float]) -> None:
 def tradeoff_points(current: RunResult) -> pd.DataFrame:
     """Return the trade-off chart's points: every preset, the scenarios of this session and the current one."""
     infos = state.presets()
-    rows = [{"label": name, "role": "preset", "utility": out["utility_overall"], "risk": out["risk_overall"],
+    rows = [{"label": infos[name].title, "role": "preset", "utility": out["utility_overall"],
+             "risk": out["risk_overall"],
              "hover": f"<b>Preset '{name}'</b>: {infos[name].title}<br>{infos[name].summary}"}
             for name, out in state.preset_outcomes().items()]
     for entry in state.history():

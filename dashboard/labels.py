@@ -82,7 +82,7 @@ FALLBACK_COLOUR = "#dddddd"
 ROLE_STYLE: dict[str, tuple[str, str, int]] = {
     "preset": ("#7f7f7f", "circle", 12),
     "session": ("#56B4E9", "circle-open", 11),
-    "current": ("#D55E00", "star", 20),
+    "current": ("#D55E00", "star-open", 24),  # open: the preset it may sit on stays visible through it
 }
 """Colour, symbol and size of each kind of point on the trade-off chart."""
 

@@ -285,7 +285,11 @@ class DifferentialPrivacyControl(StrictModel):
 class ReleaseControl(StrictModel):
     """On release: whether record-level datasets are shared or only aggregates."""
 
-    level: Literal["records", "aggregates"] = Field("records", title="Release level")
+    level: Literal["records", "aggregates"] = Field(
+        "records", title="Release level",
+        description="'records': the record-level datasets are kept (for their retention) and readable by the "
+                    "parties the access rules name; aggregates are published. 'aggregates': only the aggregate "
+                    "tables leave the sensors' owner; no party reads records.")
 
 
 class ControlsConfig(StrictModel):

@@ -137,3 +137,13 @@ def test_picking_a_preset_loads_it_and_compares_against_it(app):
     assert app.session_state["form_epoch"] == epoch + 1  # the form now shows the preset's own values
     assert _metrics(app) != before
     assert app.query_params == {"preset": other}
+
+
+def test_false_face_alerts_read_off_without_face_recognition(app):
+    app.run()
+    face = [m for m in app.metric if m.label == "False face alerts"][0]
+    uses = any(getattr(s, "face_recognition", False) for s in app.session_state["scenario"].sensors)
+    assert (face.value == "off") == (not uses)
+    app.selectbox(key="preset_picker").set_value("public_safety").run()
+    face = [m for m in app.metric if m.label == "False face alerts"][0]
+    assert face.value != "off"  # public safety runs live face recognition

@@ -57,3 +57,34 @@ def test_the_trade_off_chart_uses_the_placer_for_current_and_presets():
     assert set(notes) == {"<b>You are here</b>", "a", "b"}
     assert list(fig.layout.xaxis.range) == list(TRADEOFF_AREA.x_range)
     assert len(set(notes.values())) == 3  # three labels around nearly one point, each in its own place
+
+
+def leaders_cross(x, y, offsets, area) -> bool:
+    from dashboard.label_placement import _crosses
+
+    px, py = area.to_pixels(x, y)
+    starts = np.stack([px, py], axis=1)
+    ends = starts + np.array(offsets)
+    return any(_crosses(starts[i], ends[i], starts[j:j + 1], ends[j:j + 1])[0]
+               for i in range(len(x)) for j in range(i + 1, len(x)))
+
+
+def test_two_presets_on_one_column_are_not_labelled_on_each_others_points():
+    # data_commons and edge_only both at risk 0, utilities 0.21 and 0.28 (the review's crossing pair)
+    x = np.array([0.54, 0.0, 0.0, 0.34, 0.60, 0.95, 0.54])
+    y = np.array([0.36, 0.21, 0.28, 0.43, 0.45, 0.53, 0.36])
+    texts = ["You are here", "Data commons", "Edge only", "Amsterdam register", "Public safety",
+             "Unregulated surveillance", "GDPR baseline"]
+    offsets = place_labels(x, y, texts, AREA)
+    assert not leaders_cross(x, y, offsets, AREA)
+
+
+@settings(max_examples=60, deadline=None)
+@given(points=st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1)), min_size=2, max_size=6))
+def test_leader_lines_do_not_cross_when_labels_have_room(points):
+    x, y = np.array(points).T
+    texts = [f"p{i}" for i in range(len(points))]
+    offsets = place_labels(x, y, texts, AREA)
+    placed = boxes(x, y, texts, offsets, AREA)
+    if not any(overlaps(a, b) for i, a in enumerate(placed) for b in placed[i + 1:]):
+        assert not leaders_cross(x, y, offsets, AREA)
