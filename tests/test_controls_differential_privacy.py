@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation.controls.differential_privacy import bound_contributions, laplace_scale
+from simulation.controls.dp_accounting import COUNT_SHARE_WITH_DROPPED
 from tests.control_fixtures import random_log, release, small_world
 
 
@@ -20,7 +21,10 @@ def test_laplace_scale_is_sensitivity_over_epsilon_checked_by_opendp():
 
 
 def test_measured_error_matches_the_laplace_scale_and_halves_when_epsilon_doubles():
-    """With bounding inactive (m large), the error of each cell is pure Laplace noise of scale m / epsilon."""
+    """With bounding inactive (m large), the error of each cell is pure Laplace noise of scale m / epsilon_counts.
+
+    Wi-Fi records carry an identifier, so the table gives COUNT_SHARE_WITH_DROPPED of its epsilon to its counts.
+    """
     world = small_world(n=80, days=2)
     log = random_log(world, seed=1, per_kind=400, kinds=("wifi_bt",), devices_per_kind=12)
     m = 400  # no pseudonym appears in more cells, so nothing is clipped
@@ -30,7 +34,7 @@ def test_measured_error_matches_the_laplace_scale_and_halves_when_epsilon_double
         truth = exact.aggregates["wifi_bt"].set_index(["time", "unit"])["count"]
         released = noisy.aggregates["wifi_bt"].set_index(["time", "unit"])["count"]
         error = (released - truth.reindex(released.index, fill_value=0.0)).abs()
-        scale = m / epsilon
+        scale = m / (epsilon * COUNT_SHARE_WITH_DROPPED)
         # E|Laplace(b)| = b, sd |Laplace(b)| = b: the mean over n cells is within 4 b / sqrt(n) of b
         assert abs(error.mean() - scale) < 4 * scale / np.sqrt(len(error))
         audit = noisy.audit[noisy.audit["control"] == "differential_privacy"]
@@ -74,16 +78,22 @@ def test_no_pseudonym_contributes_to_more_than_m_cells(m, seed):
     assert (bounded["person"] < 0).sum() == (contrib["person"] < 0).sum()
 
 
-def test_people_contribute_to_at_most_m_cells_when_keys_never_rotate():
-    """With one city-wide key and no rotation, a pseudonym is a device: bounding per pseudonym bounds the person."""
+def test_each_raw_identifier_keeps_at_most_m_contributions_over_the_horizon_whatever_the_key_rotation():
+    """Hourly keys give a plate a new pseudonym every hour; the curator bounds the plate itself, at capture."""
     world = small_world()
     log = random_log(world, seed=3, per_kind=600, kinds=("anpr",))
     m = 2
-    exact, noisy = exact_and_noisy(world, log, "anpr", 20.0, m)
-    records = exact.records["anpr"]
-    cells_per_plate = records.drop_duplicates(["time", "unit", "pseudonym"]).groupby("pseudonym").size()
+    exact = release(world, log, pseudonymisation={"rotation": "hourly"})
+    noisy = release(world, log, pseudonymisation={"rotation": "hourly"},
+                    differential_privacy={"enabled": True, "epsilon": 20.0, "max_contributions": m})
+    records = exact.records["anpr"].assign(owner=exact.record_truth["anpr"])  # a plate belongs to one resident
+    per_plate = records.drop_duplicates(["time", "unit", "pseudonym"]).groupby("owner").size()
+    assert per_plate.max() > m
     clipped = noisy.audit.loc[noisy.audit["control"] == "differential_privacy", "contributions_clipped"].item()
-    assert clipped == int((cells_per_plate - m).clip(lower=0).sum()) > 0
+    assert clipped == int((per_plate - m).clip(lower=0).sum())
+    table = noisy.noised["anpr"]
+    assert table.formal and table.worst_contribution == m and table.identifiers_per_person == 1
+    assert table.epsilon == pytest.approx(20.0)
     released_total = noisy.aggregates["anpr"]["count"].sum()
-    expected_total = np.minimum(cells_per_plate, m).sum()
-    assert abs(released_total - expected_total) < 5 * (m / 20.0) * np.sqrt(len(noisy.aggregates["anpr"]))
+    expected_total = np.minimum(per_plate, m).sum()
+    assert abs(released_total - expected_total) < 5 * table.count_scale * np.sqrt(len(noisy.aggregates["anpr"]))

@@ -11,10 +11,18 @@ The count of a cell is:
   ``people_counter``, whose records already are counts, the sum of those counts;
 - for edge-aggregated kinds: the people counted per sampling instant, summed over the unit's devices and averaged
   over the instants of the bin (no identifier leaves the device, so distinct people over a bin are unknowable).
-The value of a cell is the mean reading of its records (NaN if none); values are not noised.
+The value of a cell is the mean reading of its records (NaN if none); differential privacy, when on, noises or
+withholds it (:mod:`simulation.controls.differential_privacy`).
+
+Daily totals of opted-out meters (``reading_minutes`` of 1440, see :mod:`simulation.controls.opt_out`) are shared
+out evenly over the day's reading intervals before counting (:func:`daily_total_runs`), as electricity
+settlement allocates the reads of meters that are not read half-hourly over the day by a load profile (Elexon,
+"Load Profiles and their use in Electricity Settlement"; here a flat profile, which needs nothing but the total).
+A day's total would otherwise land in the day's first bin.
 
 Contributions are kept per (cell, contributor) in the state so that differential privacy can bound them before
-counting (see :mod:`simulation.controls.differential_privacy`).
+counting. Each also carries its true resident (``resident``), read only by the privacy accounting, and, for kinds
+with personal readings (:data:`READING_KINDS`), the contributor's mean reading in the cell (``reading``).
 """
 
 from __future__ import annotations
@@ -22,13 +30,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.blockwise import unique_by_blocks
-from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, map_kinds, n_rows
+from simulation.blockwise import factorize_by_blocks, unique_by_blocks
+from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, map_kinds, n_rows, take
 from simulation.controls.edge_aggregation import COUNT_IN_VALUE_KINDS
+from simulation.controls.opt_out import DAY_MINUTES
 from simulation.scenario import ScenarioConfig
 
 NO_PERSON_KINDS: tuple[str, ...] = ("env_iot",)
 """Kinds whose counts are numbers of readings, not of people: no noise, no suppression."""
+READING_KINDS: tuple[str, ...] = ("smart_meter",)
+"""Kinds whose readings are measurements of a person's household (noised under differential privacy)."""
 
 
 def cell_key(time: np.ndarray, unit: np.ndarray, n_units: int, bin_minutes: int = 1) -> np.ndarray:
@@ -59,7 +70,9 @@ def contributions(table: Table, kind: str, n_units: int, bin_minutes: int) -> Ta
         bin_minutes: Width of the (already applied) time bins.
 
     Returns:
-        A table with columns time (int32 minutes), unit, person (contributor code; -1 anonymous) and weight.
+        A table with columns time (int32 minutes), unit, person (contributor code; -1 anonymous), weight, resident
+        (the true resident, for the privacy accounting only; -1 if nobody) and, for :data:`READING_KINDS`,
+        reading (the contributor's mean reading in the cell).
     """
     counted_in_value = kind in COUNT_IN_VALUE_KINDS
     identified = np.zeros(n_rows(table), dtype=bool) if counted_in_value else table["person"] >= 0
@@ -72,19 +85,82 @@ def contributions(table: Table, kind: str, n_units: int, bin_minutes: int) -> Ta
     pair_key = cell_key(time, table["unit"][rows], n_units, bin_minutes)
     pair_key *= n_people  # in place: (cell, contributor) keys without temporaries
     pair_key += person
-    pair = unique_by_blocks(pair_key, time // bin_minutes)
+    reading = None
+    if kind in READING_KINDS and len(pair_key):
+        codes, n_pairs = factorize_by_blocks(pair_key, time // bin_minutes)
+        pair = np.empty(n_pairs, dtype=np.int64)
+        pair[codes] = pair_key
+        value = np.nan_to_num(table["value"][rows].astype(np.float64, copy=False))
+        reading = np.bincount(codes, weights=value, minlength=n_pairs) / np.bincount(codes, minlength=n_pairs)
+    else:
+        pair = unique_by_blocks(pair_key, time // bin_minutes)
+    pair_person = pair % n_people
     pair_time, pair_unit = cell_time_unit(pair // n_people, n_units, bin_minutes)
+    owner = np.full(n_people, -1, dtype=np.int32)
+    owner[person] = table["resident"][rows]  # an identifier belongs to one resident (a meter: its household's)
+    out = {"time": pair_time, "unit": pair_unit, "person": pair_person, "resident": owner[pair_person]}
+    if reading is not None:
+        out["reading"] = reading
     if n_anon == 0:  # every weight is one: a read-only view of a single 1.0 rather than an array of them
-        return {"time": pair_time, "unit": pair_unit, "person": pair % n_people,
-                "weight": np.broadcast_to(np.float64(1.0), len(pair))}
+        return {**out, "weight": np.broadcast_to(np.float64(1.0), len(pair))}
     anon_weight = np.nan_to_num(table["value"][anon].astype(np.float64, copy=False)) if counted_in_value else np.ones(
         n_anon)
-    return {
-        "time": np.concatenate([pair_time, table["time"][anon].astype(np.int32)]),
-        "unit": np.concatenate([pair_unit, table["unit"][anon].astype(np.int32, copy=False)]),
-        "person": np.concatenate([pair % n_people, np.full(n_anon, -1, np.int64)]),
-        "weight": np.concatenate([np.ones(len(pair)), anon_weight]),
-    }
+    extra = {"time": table["time"][anon].astype(np.int32), "unit": table["unit"][anon].astype(np.int32, copy=False),
+             "person": np.full(n_anon, -1, np.int64), "resident": table["resident"][anon].astype(np.int32),
+             "reading": np.nan_to_num(table["value"][anon].astype(np.float64, copy=False))}
+    joined = {name: np.concatenate([column, extra[name]]) for name, column in out.items()}
+    return {**joined, "weight": np.concatenate([np.ones(len(pair)), anon_weight])}
+
+
+def daily_total_runs(table: Table, sampling_minutes: np.ndarray, bin_minutes: int) -> tuple[Table, Table] | None:
+    """Share each daily total of a smart-meter table out evenly over the reading intervals of its day.
+
+    A row whose ``reading_minutes`` is 1440 (an opted-out meter's daily total, stamped at the start of its day and
+    rounded down to the bin) stands for one reading per sampling interval of its device over that day, each an
+    equal share of the total. Those readings are not made one by one: the ones that share a released bin are
+    given as one run (its bin, the sum of their shares and how many they are).
+
+    Args:
+        table: Generalised smart-meter records as captured.
+        sampling_minutes: Sampling interval of every device (index = device index).
+        bin_minutes: Width of the released time bins (at most a day).
+
+    Returns:
+        None when the table holds no daily total; else the other rows (a table like ``table``) and the runs
+        (columns time, unit, person, resident, value: the sum of the run's readings, readings: how many).
+    """
+    covers = table.get("reading_minutes")
+    daily = None if covers is None else covers >= DAY_MINUTES
+    if daily is None or not daily.any():
+        return None
+    rows = np.flatnonzero(daily)
+    interval = np.maximum(sampling_minutes[table["sensor"][rows]].astype(np.int64), 1)
+    per_day = np.maximum(DAY_MINUTES // interval, 1)
+    bins_per_day = -(-DAY_MINUTES // bin_minutes)
+    source = np.repeat(np.arange(len(rows)), bins_per_day)
+    # the day's start was rounded down to a bin no more than a bin before it
+    day_start = (table["time"][rows].astype(np.int64) + bin_minutes - 1) // DAY_MINUTES * DAY_MINUTES
+    start = np.repeat(day_start, bins_per_day) + np.tile(np.arange(bins_per_day) * bin_minutes, len(rows))
+    step = interval[source]
+    first = -(-(start - day_start[source]) // step)  # index of the first reading at or after the bin's start
+    end = np.minimum(start + bin_minutes, day_start[source] + DAY_MINUTES)
+    readings = np.clip(-(-(end - day_start[source]) // step) - first, 0, None)
+    readings = np.minimum(readings, np.maximum(per_day[source] - first, 0))
+    has = readings > 0
+    source, start, readings = source[has], start[has], readings[has]
+    share = table["value"][rows].astype(np.float64) / per_day
+    runs = {"time": (start // bin_minutes * bin_minutes).astype(table["time"].dtype, copy=False),
+            "unit": table["unit"][rows][source], "person": table["person"][rows][source],
+            "resident": table["resident"][rows][source], "value": share[source] * readings,
+            "readings": readings.astype(np.float64)}
+    return take(table, ~daily), runs
+
+
+def run_contributions(runs: Table) -> Table:
+    """Return the contributions of daily-total runs: one per (bin, meter), its mean reading as ``reading``."""
+    return {"time": runs["time"].astype(np.int32, copy=False), "unit": runs["unit"].astype(np.int32, copy=False),
+            "person": runs["person"].astype(np.int64, copy=False), "resident": runs["resident"],
+            "reading": runs["value"] / runs["readings"], "weight": np.ones(len(runs["time"]))}
 
 
 DENSE_LIMIT = 1 << 22
@@ -109,11 +185,18 @@ def group_sums(key: np.ndarray, *weights: np.ndarray | None) -> tuple[np.ndarray
     return (np.asarray(unique, dtype=np.int64)[order], *sums)
 
 
-def edge_contributions(table: Table, bin_minutes: int) -> Table:
-    """Return the contributions of edge counts: people per sampling instant, averaged over the bin's instants."""
+def edge_contributions(table: Table, bin_minutes: int, readings: bool = False) -> Table:
+    """Return the contributions of edge counts: people per sampling instant, averaged over the bin's instants.
+
+    With ``readings``, each also carries the device's mean reading at that instant (``reading``).
+    """
     instants = np.maximum(1, bin_minutes // np.maximum(table["instant_minutes"], 1))
-    return {"time": table["time"].astype(np.int64, copy=False), "unit": table["unit"].astype(np.int32, copy=False),
-            "person": np.full(n_rows(table), -1, np.int64), "weight": table["count"] / instants}
+    out = {"time": table["time"].astype(np.int64, copy=False), "unit": table["unit"].astype(np.int32, copy=False),
+           "person": np.full(n_rows(table), -1, np.int64), "resident": np.full(n_rows(table), -1, np.int32),
+           "weight": table["count"] / instants}
+    if readings:
+        out["reading"] = np.nan_to_num(table["value"].astype(np.float64, copy=False))
+    return out
 
 
 def count_cells(contrib: Table, n_units: int, bin_minutes: int) -> pd.DataFrame:
@@ -128,12 +211,16 @@ def count_cells(contrib: Table, n_units: int, bin_minutes: int) -> pd.DataFrame:
 
 
 def mean_values(time: np.ndarray, unit: np.ndarray, value: np.ndarray, n_units: int,
-                bin_minutes: int) -> pd.DataFrame:
-    """Return the mean non-NaN reading of every cell that has one (columns time, unit, value)."""
+                bin_minutes: int, readings: np.ndarray | None = None) -> pd.DataFrame:
+    """Return the mean non-NaN reading of every cell that has one (columns time, unit, value).
+
+    ``readings``: how many readings each row's ``value`` sums (None: each row is one reading).
+    """
     value = value.astype(np.float64, copy=False)
     has = ~np.isnan(value)
     has = slice(None) if has.all() else has  # every record holds a reading (meters): no copies
-    cells, sums, ns = group_sums(cell_key(time[has], unit[has], n_units, bin_minutes), value[has], None)
+    counted = None if readings is None else readings[has]
+    cells, sums, ns = group_sums(cell_key(time[has], unit[has], n_units, bin_minutes), value[has], counted)
     cell_time, cell_unit = cell_time_unit(cells, n_units, bin_minutes)
     return pd.DataFrame({"time": cell_time, "unit": cell_unit, "value": sums / np.maximum(ns, 1)}, copy=False)
 
@@ -177,20 +264,26 @@ class Aggregation(Control):
         return False
 
     def _aggregate(self, kind: str, table: Table | None, edge: Table | None, n_units: int,
-                   bin_minutes: int) -> tuple[Table, pd.DataFrame, pd.DataFrame, dict]:
+                   bin_minutes: int, sampling_minutes: np.ndarray) -> tuple[Table, pd.DataFrame, pd.DataFrame, dict]:
         """Return one kind's contributions, cell values, aggregate table and audit row."""
         parts, value_parts, rows_in = [], [], 0
         if table is not None:
             rows_in += n_rows(table)
-            parts.append(contributions(table, kind, n_units, bin_minutes))
-            value_parts.append((table["time"], table["unit"], table["value"]))
+            split = daily_total_runs(table, sampling_minutes, bin_minutes)
+            if split is not None:
+                table, runs = split
+                parts.append(run_contributions(runs))
+                value_parts.append((runs["time"], runs["unit"], runs["value"], runs["readings"]))
+            parts.insert(0, contributions(table, kind, n_units, bin_minutes))
+            value_parts.insert(0, (table["time"], table["unit"], table["value"], np.ones(n_rows(table))))
         if edge is not None:
             rows_in += n_rows(edge)
-            parts.append(edge_contributions(edge, bin_minutes))
-            value_parts.append((edge["time"], edge["unit"], edge["value"]))
+            parts.append(edge_contributions(edge, bin_minutes, kind in READING_KINDS))
+            value_parts.append((edge["time"], edge["unit"], edge["value"], np.ones(n_rows(edge))))
         contrib = concat(parts)
-        values = mean_values(*(np.concatenate(column) for column in zip(*value_parts, strict=True)),
-                             n_units=n_units, bin_minutes=bin_minutes)
+        time, unit, value, readings = (np.concatenate(column) for column in zip(*value_parts, strict=True))
+        values = mean_values(time, unit, value, n_units, bin_minutes,
+                             None if len(value_parts) == 1 else readings)
         aggregate = with_values(count_cells(contrib, n_units, bin_minutes), values)
         source = "edge counts" if edge is not None else "records as captured"
         return contrib, values, aggregate, audit_row(self, kind, rows_in, len(aggregate),
@@ -203,7 +296,7 @@ class Aggregation(Control):
         captured = state.captured or {}
         kinds = sorted(set(captured) | set(state.edge_counts))
         done = map_kinds(lambda kind: self._aggregate(kind, captured.get(kind), state.edge_counts.get(kind), n_units,
-                                                      bin_minutes), kinds)
+                                                      bin_minutes, context.sampling_minutes), kinds)
         contrib = {kind: piece[0] for kind, piece in zip(kinds, done, strict=True)}
         values = {kind: piece[1] for kind, piece in zip(kinds, done, strict=True)}
         aggregates = {kind: piece[2] for kind, piece in zip(kinds, done, strict=True)}

@@ -13,6 +13,8 @@ the raw identifier, then its pseudonym; -1 if none), ``value`` (float32), ``resi
 only to be handed to scoring as ``Release.record_truth``), ``epoch`` (int32 key epoch), ``named`` (bool: the
 record names a person, see :mod:`simulation.release`) and ``person`` (int64 dense code of the released identifier,
 set by pseudonymisation: two records share a code exactly when they share a pseudonym; -1 without identifier).
+Smart-meter records also carry ``reading_minutes`` (int16, set by opt-out: the minutes a reading covers, 1440
+for an opted-out meter's daily total, 0 for one sampling interval), which is never released.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from simulation.world import World
 
 if TYPE_CHECKING:
     from simulation.controls.pseudonymisation import PendingPseudonyms
+    from simulation.release import NoisedTable
 
 Stage = Literal["capture", "storage", "release"]
 Table = dict[str, np.ndarray]
@@ -116,10 +119,15 @@ class ReleaseState:
             computes its statistics as data arrives and keeps them after the raw rows are deleted); None until
             the capture stage is over.
         edge_counts: Counts sent by edge-aggregating devices, by sensor kind (columns :data:`EDGE_COLUMNS`).
+        edge_presence: Per edge-aggregated kind, who was counted (columns ``resident``, ``instant_minutes``): the
+            truth, read only by the privacy accounting (:mod:`simulation.controls.dp_accounting`).
         contributions: Per kind, one row per (time, unit, contributor) before counting: ``time``, ``unit``,
-            ``person`` (contributor code, -1 for a record without identifier) and ``weight`` (people it adds).
+            ``person`` (contributor code, -1 for a record without identifier), ``weight`` (people it adds),
+            ``resident`` (the truth, read only by the privacy accounting) and, for kinds with personal readings,
+            ``reading`` (the contributor's mean reading in the cell).
         cell_values: Per kind, the mean reading of each (time, unit) cell (columns time, unit, value).
         aggregates: Released aggregate tables by kind (columns time, unit, count, value).
+        noised: Per aggregate table that differential privacy noised, how and at what privacy loss.
         pending: Per pseudonymised kind, the triples whose keyed hashes the ``token`` codes stand for (see
             :mod:`simulation.controls.pseudonymisation`); hashed when the records are released.
         units: Released unit of every zone.
@@ -134,9 +142,11 @@ class ReleaseState:
     time_bin_minutes: int
     captured: dict[str, Table] | None = None
     edge_counts: dict[str, Table] = field(default_factory=dict)
+    edge_presence: dict[str, Table] = field(default_factory=dict)
     contributions: dict[str, Table] = field(default_factory=dict)
     cell_values: dict[str, pd.DataFrame] = field(default_factory=dict)
     aggregates: dict[str, pd.DataFrame] = field(default_factory=dict)
+    noised: dict[str, NoisedTable] = field(default_factory=dict)
     pending: dict[str, PendingPseudonyms] = field(default_factory=dict)
     identified: frozenset[str] = frozenset()
     readable: dict[str, list[str]] = field(default_factory=dict)

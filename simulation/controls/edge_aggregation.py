@@ -6,6 +6,11 @@ carry a count, the sum of those counts). These counts join the aggregates at rel
 :mod:`simulation.controls.aggregation`); the kind's record dataset is removed, so nothing about it can be
 pseudonymised, kept, read or joined. This is the Array of Things rule: images processed on the node, only
 counts published.
+
+Who was counted is kept aside, for the privacy accounting only (``ReleaseState.edge_presence``): the true resident
+and the device's sampling interval of every record that named one, so that the epsilon of the counts can be
+stated for the person counted most (:mod:`simulation.controls.dp_accounting`). Records without a resident (people
+counters' head counts) add nothing there.
 """
 
 from __future__ import annotations
@@ -56,6 +61,20 @@ def device_slot_counts(table: Table, kind: str, sampling_minutes: np.ndarray) ->
             "instant_minutes": sampling_minutes[table["sensor"][first]].astype(np.int64, copy=False)}
 
 
+def counted_residents(table: Table, kind: str, sampling_minutes: np.ndarray) -> Table:
+    """Return who each counted record was (columns resident, instant_minutes), for the privacy accounting only.
+
+    One row per record with a resident (a sensor records a person at most once per device and sampling slot, so
+    each row is one person counted at one instant). Records that already are counts (people counters) name
+    nobody and give no rows.
+    """
+    if kind in COUNT_IN_VALUE_KINDS:
+        return {"resident": np.empty(0, np.int32), "instant_minutes": np.empty(0, np.int64)}
+    has = table["resident"] >= 0
+    return {"resident": table["resident"][has].astype(np.int32, copy=False),
+            "instant_minutes": sampling_minutes[table["sensor"][has]].astype(np.int64, copy=False)}
+
+
 class EdgeAggregation(Control):
     """Devices of the listed kinds release counts per device and sampling slot, no records."""
 
@@ -66,12 +85,14 @@ class EdgeAggregation(Control):
         """Replace the listed kinds' records by per-device, per-slot counts."""
         kinds = context.config.controls.edge_aggregation.kinds
         records, edge, rows = dict(state.records), dict(state.edge_counts), []
+        presence = dict(state.edge_presence)
         for kind in kinds:
             if kind not in records:
                 continue
             table = records.pop(kind)
             edge[kind] = device_slot_counts(table, kind, context.sampling_minutes)
+            presence[kind] = counted_residents(table, kind, context.sampling_minutes)
             rows.append(audit_row(self, kind, n_rows(table), 0,
                                   f"no record leaves the device; {n_rows(edge[kind])} device-slot counts sent"))
-        return state.evolve(records=records, edge_counts=edge), rows
+        return state.evolve(records=records, edge_counts=edge, edge_presence=presence), rows
 

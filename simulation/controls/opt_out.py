@@ -7,7 +7,10 @@
   operator's register no longer names them (the ``named`` flag of their taps stays False).
 - ``meter_share``: that share of households let their meter report daily totals only (UK consent tiers): their
   readings of each day collapse into one record at the start of the day carrying the day's sum (appended after
-  the other meters' records).
+  the other meters' records). The operator knows each meter's tier, so every smart-meter record carries the
+  working column ``reading_minutes``: the minutes its reading covers (1440 for a daily total, 0 for one sampling
+  interval). It is never released; aggregation reads it to share a daily total out over the day
+  (:func:`simulation.controls.aggregation.spread_daily_totals`).
 
 Who opts out is drawn once per person, device or household from the named streams
 ``stream(seed, "control", "opt_out", "device" | "card" | "meter")``: each draws one uniform number per resident
@@ -21,6 +24,9 @@ import numpy as np
 
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows, take
 from simulation.rng import stream
+
+DAY_MINUTES = 1440
+"""Minutes covered by the daily total of an opted-out meter."""
 
 
 def _chosen(seed: int, name: str, n: int, share: float) -> np.ndarray:
@@ -43,20 +49,22 @@ def member(values: np.ndarray, of: np.ndarray) -> np.ndarray:
 
 
 def _daily_totals(table: Table, opted: np.ndarray) -> Table:
-    """Collapse the opted-out meters' readings into one record per (meter, day)."""
+    """Collapse the opted-out meters' readings into one record per (meter, day), marked in ``reading_minutes``."""
+    table = {**table, "reading_minutes": np.zeros(n_rows(table), dtype=np.int16)}
     keep, fold = take(table, ~opted), take(table, opted)
     if n_rows(fold) == 0:
         return table
-    day = fold["time"] // 1440
+    day = fold["time"] // DAY_MINUTES
     order = np.lexsort((fold["time"], day, fold["token"]))
     fold = take(fold, order)
-    key_token, key_day = fold["token"], fold["time"] // 1440
+    key_token, key_day = fold["token"], fold["time"] // DAY_MINUTES
     starts = np.flatnonzero(np.r_[True, (key_token[1:] != key_token[:-1]) | (key_day[1:] != key_day[:-1])])
     values = np.nan_to_num(fold["value"].astype(np.float64, copy=False))
     totals = np.add.reduceat(values, starts).astype(np.float32, copy=False)
     daily = take(fold, starts)
-    daily["time"] = key_day[starts] * 1440
+    daily["time"] = key_day[starts] * DAY_MINUTES
     daily["value"] = totals
+    daily["reading_minutes"] = np.full(len(starts), DAY_MINUTES, dtype=np.int16)
     return {name: np.concatenate([keep[name], daily[name]]) for name in table}
 
 

@@ -11,7 +11,7 @@
 | 6 | access | storage | which parties may read, and so join, which record datasets |
 | 7 | generalisation | release | zones -> blocks, times -> bins (records, captured records, edge counts) |
 | 8 | aggregation | release | per (time bin, unit): distinct pseudonyms and mean reading |
-| 9 | differential_privacy | release | m cells per pseudonym; Laplace(m/epsilon) on every domain cell |
+| 9 | differential_privacy | release | m per raw identifier over the horizon; Laplace on every domain cell |
 | 10 | k_suppression | release | cells whose (noisy) count is below k removed |
 | 11 | release | release | "aggregates": every record dataset dropped |
 
@@ -204,7 +204,8 @@ def to_release(state: ReleaseState, horizon_minutes: int, key: str | None = None
     handed to ``on_records``), whose record frames, truth and codes are reused instead of being made again.
     """
     if records_of is not None:
-        return replace(records_of, aggregates=dict(state.aggregates), audit=_audit_frame(state))
+        return replace(records_of, aggregates=dict(state.aggregates), noised=dict(state.noised),
+                       audit=_audit_frame(state))
 
     def released(kind: str) -> pd.DataFrame:
         table = state.records[kind]
@@ -225,7 +226,7 @@ def to_release(state: ReleaseState, horizon_minutes: int, key: str | None = None
     return Release(records=records, record_truth=truth, aggregates=dict(state.aggregates), identified=identified,
                    readable={party: list(kinds) for party, kinds in state.readable.items()}, units=state.units,
                    time_bin_minutes=state.time_bin_minutes, horizon_minutes=horizon_minutes,
-                   audit=_audit_frame(state), pseudonym_codes=codes, records_key=key)
+                   audit=_audit_frame(state), noised=dict(state.noised), pseudonym_codes=codes, records_key=key)
 
 
 def _audit_frame(state: ReleaseState) -> pd.DataFrame:

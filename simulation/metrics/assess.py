@@ -205,7 +205,10 @@ def assess(world: World, log: ObservationLog, release: Release, config: Scenario
         config: The scenario (weights, adversary, public constants).
 
     Returns:
-        The outcomes (every metric plus ``utility_overall`` and ``risk_overall``) and the breakdown tables.
+        The outcomes (every metric plus ``utility_overall``, ``risk_overall`` and ``risk_dp_epsilon_total``, the
+        person-level epsilon of the released aggregates: ``Release.epsilon_total``, 0 when differential privacy
+        noised nothing, which is no guarantee at all) and the breakdown tables (``risk_dp_epsilon_total``: one
+        row per noised table, ``Release.noised_frame``).
     """
     ctx = AssessmentContext(world=world, log=log, release=release, config=config)
     outcomes: dict[str, float] = {}
@@ -224,6 +227,8 @@ def assess(world: World, log: ObservationLog, release: Release, config: Scenario
     breakdowns["resident_outcomes"] = residents
     outcomes["utility_overall"] = utility_overall(outcomes, dict(config.utility_weights))
     outcomes["risk_overall"] = risk_overall(residents)
+    outcomes["risk_dp_epsilon_total"] = release.epsilon_total
+    breakdowns["risk_dp_epsilon_total"] = release.noised_frame()
     breakdowns["utility_by_service"] = pd.DataFrame({
         "service": list(SERVICES),
         "value": [outcomes.get(f"utility_{s}", 0.0) for s in SERVICES],

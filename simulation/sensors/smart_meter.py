@@ -27,6 +27,10 @@ HOUR_FACTOR = np.array([0.3, 0.25, 0.2, 0.2, 0.2, 0.3, 0.8, 1.3, 1.1, 0.8, 0.8, 
 """Occupant activity by hour of day (sleeping at night, morning and evening peaks)."""
 NOISE_SIGMA = 0.15
 """Standard deviation of the log of the multiplicative noise of a reading."""
+READING_BOUND_KW = 3.0
+"""Public reading range: the mean power (kW) of one reading that a privacy curator counts in full; readings above
+``READING_BOUND_KW x interval hours`` are clipped before their sums are noised. [design] about a household's
+evening peak with four people at home (0.15 + 4 x 0.35 x 1.7 = 2.5 kW) plus the readings' spread."""
 
 
 class SmartMeterSensor(Sensor):

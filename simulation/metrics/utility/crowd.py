@@ -10,7 +10,7 @@ import pandas as pd
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.utility.presence import device_table, presence_estimate
 from simulation.metrics.utility.released import UnitIndex
-from simulation.metrics.utility.score import accuracy, accuracy_at_units, fit_hours, people_hours_share
+from simulation.metrics.utility.score import accuracy, accuracy_at_units, fit_hours, people_hours_share, utility_score
 from simulation.metrics.utility.truth import truth_grid
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
@@ -104,6 +104,6 @@ def utility_crowd(ctx: AssessmentContext) -> MetricResult:
         coverage = people_hours_share(truth, covered)
         rows.append({"kind": kind, "source": found.sources.get(kind, "combined"), "zones": int(covered.sum()),
                      "accuracy": acc, "accuracy_released_units": accuracy_at_units(grid, truth, covered, units)
-                     if covered.any() else 0.0, "coverage": coverage, "value": acc * coverage})
+                     if covered.any() else 0.0, "coverage": coverage, "value": utility_score(acc, coverage)})
     breakdown = pd.DataFrame(rows)
     return MetricResult(name="utility_crowd", value=float(breakdown["value"].iloc[-1]), breakdown=breakdown)

@@ -6,19 +6,21 @@ import numpy as np
 import pandas as pd
 
 from simulation.city import City
+from simulation.controls.opt_out import DAY_MINUTES
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.truths import remembered_truth
 from simulation.metrics.utility.presence import aggregate_counting, covered_zones, device_table
 from simulation.metrics.utility.released import (
     ReleasedCells,
     UnitIndex,
+    aggregate_counts,
     joined,
     n_hours,
     released_parts,
     spread_to_hours,
     sum_cells,
 )
-from simulation.metrics.utility.score import accuracy
+from simulation.metrics.utility.score import accuracy, utility_score
 from simulation.metrics.utility.truth import log_columns
 from simulation.observations import ObservationLog
 from simulation.release import Release
@@ -50,19 +52,56 @@ def readings_per_count(devices: pd.DataFrame, bin_minutes: int, counting: str) -
     return k * p / seen if seen > 0 else 1.0
 
 
+def allocate_daily_totals(cells: ReleasedCells, share: float, bin_minutes: int) -> ReleasedCells:
+    """Share the daily totals of opted-out meters out over their day, from the public opt-out share alone.
+
+    A share ``s`` of meters (``controls.opt_out.meter_share``, drawn at random) report one total per day, stamped
+    at the day's start, so the day's first bin holds the other meters' consumption plus those totals. Opted-out
+    households use about the share ``s`` of each day's consumption, so in each (unit, day) the first bin gives
+    back ``s x the day's sum``, and every bin is divided by ``1 - s``: the other meters' profile, scaled up to
+    every meter (the day's sum is unchanged). With ``s = 1`` the day's sum is spread evenly over its bins.
+    Bins are assumed to divide a day, as every sensible bin does (a bin of a day is left as it is).
+
+    Args:
+        cells: Released smart-meter kWh per (unit, bin) read from records, or from edge counts.
+        share: The public share of meters reporting daily totals.
+        bin_minutes: Width of a released bin.
+    """
+    if share <= 0 or bin_minutes >= DAY_MINUTES or not len(cells.mass):
+        return cells
+    day = cells.time.astype(np.int64) // DAY_MINUTES
+    n_days = int(day.max()) + 1
+    group = cells.unit.astype(np.int64) * n_days + day
+    day_sum = np.bincount(group, weights=cells.mass)[group]
+    first = cells.time.astype(np.int64) == day * DAY_MINUTES
+    if share < 1.0:
+        mass = (cells.mass - np.where(first, share * day_sum, 0.0)) / (1.0 - share)
+        return ReleasedCells(cells.unit, cells.time, mass, cells.source)
+    per_day = DAY_MINUTES // bin_minutes
+    groups, at = np.unique(group, return_index=True)
+    totals = day_sum[at]
+    unit = np.repeat(cells.unit[at], per_day)
+    time = (np.repeat(day[at] * DAY_MINUTES, per_day) + np.tile(np.arange(per_day) * bin_minutes, len(groups)))
+    return ReleasedCells(unit, time, np.repeat(totals / per_day, per_day), cells.source)
+
+
 def estimate_energy(release: Release, city: City, sensors: pd.DataFrame,
                     config: ScenarioConfig) -> tuple[np.ndarray, str]:
     """Estimate the metered consumption (kWh) per district and hour from released smart-meter data.
 
     Records are summed where kept, aggregates before that (:func:`released_parts`); aggregate cells give
-    ``value`` (mean reading) x ``count`` x readings per count (:func:`readings_per_count`). A cell's kWh is
-    shared out evenly over the hours its bin overlaps and given to its unit's majority district.
+    ``value`` (mean reading) x ``count`` x readings per count (:func:`readings_per_count`), divided by the share
+    of contributions differential privacy's bound kept (with DP on, ``value x count`` is the noisy sum of
+    readings, taken as it is: never clipped cell by cell). Opted-out meters' daily totals are shared out over
+    their day (:func:`allocate_daily_totals`) in what still holds them as single readings: records and edge
+    counts (the aggregates of records as captured were spread by the curator). A cell's kWh is shared out evenly
+    over the hours its bin overlaps and given to its unit's majority district.
 
     Args:
         release: The release.
         city: The public city (districts).
         sensors: Public device list (``ObservationLog.sensors``).
-        config: The scenario (meter settings; what an aggregate count counts).
+        config: The scenario (meter settings; what an aggregate count counts; the opt-out share).
 
     Returns:
         (estimate (n_districts, hours), source read: "records", "aggregates" or "none").
@@ -73,6 +112,7 @@ def estimate_energy(release: Release, city: City, sensors: pd.DataFrame,
     if not parts:
         return np.zeros((n_districts, hours)), "none"
     units = UnitIndex.of(release)
+    edge = "smart_meter" in config.controls.edge_aggregation.kinds
     cells = []
     for source, frame in parts:
         if source == "records":
@@ -80,11 +120,14 @@ def estimate_energy(release: Release, city: City, sensors: pd.DataFrame,
         else:
             scale = readings_per_count(device_table(sensors, config), release.time_bin_minutes,
                                        aggregate_counting("smart_meter", config))
-            count = np.clip(frame["count"].to_numpy(np.float64), 0, None)
-            kwh = np.nan_to_num(frame["value"].to_numpy(np.float64)) * count * scale
+            kwh = np.nan_to_num(frame["value"].to_numpy(np.float64) * aggregate_counts(release, "smart_meter",
+                                                                                        frame)) * scale
         uidx, time, mass = sum_cells(frame["unit"].to_numpy(), frame["time"].to_numpy(), kwh, units,
                                      release.time_bin_minutes)
-        cells.append(ReleasedCells(uidx, time, mass, source))
+        part = ReleasedCells(uidx, time, mass, source)
+        if source == "records" or edge:
+            part = allocate_daily_totals(part, config.controls.opt_out.meter_share, release.time_bin_minutes)
+        cells.append(part)
     released = joined(cells)
     grid = spread_to_hours(released, units.n_units, release.time_bin_minutes, hours, "total")
     district_of_unit = unit_districts(city, units)
@@ -131,4 +174,4 @@ def utility_energy(ctx: AssessmentContext) -> MetricResult:
         "accuracy": [accuracy(e, t) for e, t in zip(estimate, truth, strict=True)],
     })
     breakdown.attrs.update(source=source, coverage=coverage, accuracy=acc)
-    return MetricResult(name="utility_energy", value=acc * coverage, breakdown=breakdown)
+    return MetricResult(name="utility_energy", value=utility_score(acc, coverage), breakdown=breakdown)

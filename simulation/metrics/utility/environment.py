@@ -17,7 +17,7 @@ from simulation.metrics.utility.released import (
     sum_cells,
     unit_grid_to_zones,
 )
-from simulation.metrics.utility.score import accuracy, fit_hours, people_hours_share
+from simulation.metrics.utility.score import accuracy, fit_hours, people_hours_share, utility_score
 from simulation.metrics.utility.truth import log_columns, truth_grid
 from simulation.observations import ObservationLog
 from simulation.release import Release
@@ -92,5 +92,5 @@ def utility_environment(ctx: AssessmentContext) -> MetricResult:
     acc = accuracy(estimate[read], truth[read]) if read.any() else 0.0
     coverage = people_hours_share(occupancy, covered)
     breakdown = pd.DataFrame([{"kind": "env_iot", "source": source, "zones": int(covered.sum()), "accuracy": acc,
-                               "coverage": coverage, "value": acc * coverage}])
-    return MetricResult(name="utility_environment", value=acc * coverage, breakdown=breakdown)
+                               "coverage": coverage, "value": utility_score(acc, coverage)}])
+    return MetricResult(name="utility_environment", value=utility_score(acc, coverage), breakdown=breakdown)

@@ -50,6 +50,18 @@ def accuracy_at_units(estimate: np.ndarray, truth: np.ndarray, covered: np.ndarr
 
 
 def people_hours_share(truth_occupancy: np.ndarray, covered: np.ndarray) -> float:
-    """Return the share of all people-hours spent in the covered zones (0 when nobody is anywhere)."""
+    """Return the share of all people-hours spent in the covered zones (0 when nobody is anywhere).
+
+    Kept in [0, 1]: summed in another order, the covered part of a sum can exceed the whole by a rounding error.
+    """
     total = float(truth_occupancy.sum())
-    return float(truth_occupancy[covered].sum() / total) if total > 0 else 0.0
+    return min(1.0, float(truth_occupancy[covered].sum() / total)) if total > 0 else 0.0
+
+
+def utility_score(accuracy_value: float, coverage: float) -> float:
+    """Return a service's utility, ``accuracy x coverage``, kept in [0, 1] exactly.
+
+    A product of two numbers rounded near 1 can land a rounding error above it (``utility_crowd`` gave
+    1.0000000000000002 before).
+    """
+    return float(min(1.0, max(0.0, accuracy_value * coverage)))

@@ -8,7 +8,7 @@ import pandas as pd
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.utility.presence import device_table, presence_estimate
 from simulation.metrics.utility.released import UnitIndex
-from simulation.metrics.utility.score import accuracy, accuracy_at_units, fit_hours, people_hours_share
+from simulation.metrics.utility.score import accuracy, accuracy_at_units, fit_hours, people_hours_share, utility_score
 from simulation.metrics.utility.truth import truth_grid
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
@@ -49,6 +49,7 @@ def utility_traffic(ctx: AssessmentContext) -> MetricResult:
     acc = accuracy(estimate[covered], truth[covered]) if covered.any() else 0.0
     coverage = people_hours_share(truth, covered)
     at_units = accuracy_at_units(estimate, truth, covered, UnitIndex.of(ctx.release)) if covered.any() else 0.0
+    value = utility_score(acc, coverage)
     breakdown = pd.DataFrame([{"kind": "anpr", "source": source, "zones": int(covered.sum()), "accuracy": acc,
-                               "accuracy_released_units": at_units, "coverage": coverage, "value": acc * coverage}])
-    return MetricResult(name="utility_traffic", value=acc * coverage, breakdown=breakdown)
+                               "accuracy_released_units": at_units, "coverage": coverage, "value": value}])
+    return MetricResult(name="utility_traffic", value=value, breakdown=breakdown)

@@ -9,7 +9,8 @@ from simulation.codes import MODE_TRANSIT
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.truths import remembered_truth
 from simulation.metrics.utility.presence import covered_zones
-from simulation.metrics.utility.released import UnitIndex, released_dataset
+from simulation.metrics.utility.released import UnitIndex, aggregate_counts, released_dataset
+from simulation.metrics.utility.score import utility_score
 from simulation.release import Release
 from simulation.world import World
 
@@ -69,7 +70,8 @@ def estimate_transit(release: Release, sensors: pd.DataFrame, n_zones: int) -> t
     """Estimate the origin-destination flows between stations from released card data.
 
     With records, each pseudonym's taps are paired into legs (:func:`_journeys_from_taps`). With only
-    aggregates (boardings per unit), flows follow the independence (gravity) model: flow(u, v) proportional to
+    aggregates (boardings per unit: the counts of each unit summed over every bin, noisy ones unclipped, then the
+    sum kept at zero or above), flows follow the independence (gravity) model: flow(u, v) proportional to
     boardings(u) x boardings(v). Unit flows are shared evenly among the stations of each unit.
 
     Args:
@@ -92,8 +94,9 @@ def estimate_transit(release: Release, sensors: pd.DataFrame, n_zones: int) -> t
         pairs, flows = np.unique(origin * n + destination, return_counts=True)
         return _spread_unit_flows(pairs, flows.astype(np.float64), units, stations), stations, source
     uidx = units.lookup(frame["unit"].to_numpy())
-    boardings = np.bincount(uidx[uidx >= 0], weights=np.clip(frame["count"].to_numpy(np.float64)[uidx >= 0], 0,
-                                                               None), minlength=n)
+    counts = aggregate_counts(release, "transit_card", frame)
+    # noisy counts summed over the week first, then the sum kept non-negative (the gravity model needs it)
+    boardings = np.clip(np.bincount(uidx[uidx >= 0], weights=counts[uidx >= 0], minlength=n), 0.0, None)
     active = np.flatnonzero(boardings > 0)
     pairs = (active[:, None] * n + active[None, :]).ravel()
     flows = (boardings[active][:, None] * boardings[active][None, :]).ravel()
@@ -145,5 +148,5 @@ def utility_transit(ctx: AssessmentContext) -> MetricResult:
         acc = float(1.0 - 0.5 * np.abs(estimate / estimate.sum() - truth / truth.sum()).sum())
     breakdown = pd.DataFrame([{"kind": "transit_card", "source": source, "stations": len(stations),
                                "legs": trips, "legs_seen": float(truth.sum()), "accuracy": acc,
-                               "coverage": coverage, "value": acc * coverage}])
-    return MetricResult(name="utility_transit", value=acc * coverage, breakdown=breakdown)
+                               "coverage": coverage, "value": utility_score(acc, coverage)}])
+    return MetricResult(name="utility_transit", value=utility_score(acc, coverage), breakdown=breakdown)
