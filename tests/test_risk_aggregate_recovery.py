@@ -106,7 +106,7 @@ def test_hand_built_trajectories_are_recovered_exactly_and_twins_are_not_picked(
     found = recovered_trajectories(ctx, held, 0)
     picked = pick_by_home_work(found, held.grid.unit, knowledge_of(ctx))
     assert (picked[:3] >= 0).all() and (picked[3:] == -1).all()
-    daily = daily_accuracy(found, picked, held, true_cells(ctx, held), day_of_bin(held))
+    daily = daily_accuracy(found, picked, held, true_cells(ctx, held), day_of_bin(held), ctx.release.units)
     # days start at 04:00: day 0 is Monday's first four hours (nights only), days 1 and 2 hold the commutes
     assert np.isnan(daily[:3, 0]).all()
     assert daily[:3, 1:].tolist() == [[1.0, 1.0]] * 3
@@ -247,3 +247,7 @@ def test_methods_page_documents_the_attack_on_aggregates():
     doc = {d.outcome: d for d in metric_docs("risk")}["risk_trajectory_recovery"]
     assert "Xu et al." in doc.background and "Recovered" in doc.background
     assert doc.label == "Rebuilt from published counts"
+
+
+def test_coarser_units_reveal_less(fine_run):
+    assert _risk(fine_run, **{"controls.generalisation.spatial_block_zones": 2}) < _risk(fine_run)

@@ -251,11 +251,21 @@ def compact_cells(held: KindCounts, truth: TrueCells, cell: np.ndarray) -> tuple
 
 
 def daily_accuracy(found: Trajectories, picked: np.ndarray, held: KindCounts, truth: TrueCells,
-                   day_of_bin: np.ndarray) -> np.ndarray:
+                   day_of_bin: np.ndarray, release_units: np.ndarray) -> np.ndarray:
     """Return the accuracy of each resident's picked trajectory on each day it covers (NaN elsewhere).
 
     Per (resident, day): shared cells / max(cells of the trajectory that day, the resident's true cells that day),
-    a trajectory's cells being the distinct (bin, unit) cells of its pieces. Shape (n_residents, n_days).
+    a trajectory's cells being the distinct (bin, unit) cells of its pieces. A shared cell of a unit of z zones
+    counts 1/z: it places the resident in one of z zones, where a guess of the zone is right one time in z, so
+    coarser units reveal less (at zone resolution every shared cell counts 1). Shape (n_residents, n_days).
+
+    Args:
+        found: The trajectories.
+        picked: Each resident's picked trajectory (-1 for none).
+        held: The table attacked.
+        truth: Each resident's true cells in it.
+        day_of_bin: Day of every bin.
+        release_units: Released unit of every zone (``Release.units``).
     """
     chains = found.chains
     n_units = chains.counts.shape[1]
@@ -282,7 +292,9 @@ def daily_accuracy(found: Trajectories, picked: np.ndarray, held: KindCounts, tr
     where = np.minimum(np.searchsorted(key, query), key.size - 1)
     slot = resident * n_days + day_of_bin[true_bin]
     shared = (key[where] == query) & (unit >= 0)
-    hits = np.bincount(slot, weights=shared, minlength=n_residents * n_days).reshape(n_residents, n_days)
+    zones_in = np.bincount(np.asarray(release_units, dtype=np.int64))[held.grid.unit]  # zones per compact unit
+    weight = np.where(shared, 1.0 / zones_in[np.maximum(unit, 0)], 0.0)
+    hits = np.bincount(slot, weights=weight, minlength=n_residents * n_days).reshape(n_residents, n_days)
     true_size = np.bincount(slot, minlength=n_residents * n_days).reshape(n_residents, n_days)
     trajectory_size = size[picked[targets]]
     covered = trajectory_size > 0
@@ -314,7 +326,7 @@ def attack_kind(ctx: AssessmentContext, held: KindCounts, knowledge: Knowledge) 
     else:
         picked = pick_by_points(found, held, truth, knowledge.known_points,
                                 ctx.rng(f"trajectory_recovery.{held.kind}"))
-    daily = daily_accuracy(found, picked, held, truth, day_of_bin(held))
+    daily = daily_accuracy(found, picked, held, truth, day_of_bin(held), ctx.release.units)
     covered = ~np.isnan(daily)
     best = np.where(covered.any(axis=1), np.nanmax(np.where(covered, daily, -1.0), axis=1), np.nan)
     mean = np.where(covered.any(axis=1), np.nansum(daily, axis=1) / np.maximum(covered.sum(axis=1), 1), np.nan)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulation.blockwise import dense_ranks
+from simulation.blockwise import dense_ranks, stable_order, unique_by_blocks
 from simulation.controls.opt_out import invisible_phones
 from simulation.memo import OutputMemo
 from simulation.metrics.base import AssessmentContext
@@ -138,11 +138,14 @@ def _captured_cells(ctx: AssessmentContext, kind: str, n_bins: int) -> TrueCells
         resident, zone, slot = resident[seen], zone[seen], slot[seen]
     zone_unit = np.asarray(ctx.release.units, dtype=np.int64)
     n_units = int(zone_unit.max(initial=-1)) + 1
-    cell = np.minimum(slot * ctx.log.slot_minutes // ctx.release.time_bin_minutes, n_bins - 1) * n_units
-    cell += zone_unit[zone]
-    pair = np.sort(pd.unique(resident * (n_bins * n_units) + cell))
-    first = np.searchsorted(pair // (n_bins * n_units), np.arange(ctx.world.n_residents + 1))
-    return TrueCells(first=first, cell=pair % (n_bins * n_units), n_units=n_units)
+    time_bin = np.minimum(slot * ctx.log.slot_minutes // ctx.release.time_bin_minutes, n_bins - 1)
+    cell = time_bin * n_units + zone_unit[zone]
+    pair = unique_by_blocks(resident * (n_bins * n_units) + cell, time_bin)  # the log is in time order
+    owner = pair // (n_bins * n_units)
+    n_residents = ctx.world.n_residents
+    order = stable_order(owner, n_residents)
+    first = np.r_[0, np.cumsum(np.bincount(owner, minlength=n_residents))]
+    return TrueCells(first=first, cell=pair[order] % (n_bins * n_units), n_units=n_units)
 
 
 def true_cells(ctx: AssessmentContext, held: KindCounts) -> TrueCells:

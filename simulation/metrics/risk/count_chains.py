@@ -57,6 +57,14 @@ class UnitGrid:
         """Number of units."""
         return len(self.unit)
 
+    def neighbours(self, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
+        """Return, per offset (dx[k], dy[k]) and unit, the unit at that offset (-1 if none), shape (offsets, n)."""
+        lookup = np.full((int(self.gy.max(initial=0)) + 1, int(self.gx.max(initial=0)) + 1), -1, dtype=np.int64)
+        lookup[self.gy, self.gx] = np.arange(self.n)
+        x, y = self.gx[None, :] + dx[:, None], self.gy[None, :] + dy[:, None]
+        inside = (x >= 0) & (y >= 0) & (x < lookup.shape[1]) & (y < lookup.shape[0])
+        return np.where(inside, lookup[np.where(inside, y, 0), np.where(inside, x, 0)], -1)
+
     @cached_property
     def sixteenths(self) -> np.ndarray:
         """Distance between every two units in sixteenths of a block (int16, (n, n))."""
@@ -222,21 +230,18 @@ class _Flows:
 
     def near_moves(self, grid: UnitGrid, reach: float) -> int:
         """Link departures to arrivals in the next bin over short grid offsets, shortest first."""
-        lookup = np.full((int(grid.gy.max(initial=0)) + 1, int(grid.gx.max(initial=0)) + 1), -1, dtype=np.int64)
-        lookup[grid.gy, grid.gx] = np.arange(grid.n)
-        total = 0
+        neighbour = grid.neighbours(*_near_offsets(reach))
         active = np.flatnonzero(self.leaving)
-        for step, (dx, dy) in enumerate(zip(*_near_offsets(reach), strict=True)):
-            if step % 4 == 0:
-                active = active[self.leaving[active] > 0]
-            unit = active % self.n_units
-            x, y = grid.gx[unit] + dx, grid.gy[unit] + dy
-            inside = (x >= 0) & (y >= 0) & (x < lookup.shape[1]) & (y < lookup.shape[0])
-            to_unit = np.full(len(active), -1, dtype=np.int64)
-            to_unit[inside] = lookup[y[inside], x[inside]]
-            ok = to_unit >= 0
+        unit = active % self.n_units
+        total = 0
+        for step, to_unit in enumerate(neighbour):
+            if step % 4 == 3:
+                keep = self.leaving[active] > 0
+                active, unit = active[keep], unit[keep]
+            to = to_unit[unit]
+            ok = to >= 0
             source = active[ok]
-            total += self.link(source, source - unit[ok] + self.n_units + to_unit[ok])
+            total += self.link(source, source + (self.n_units - unit[ok] + to[ok]))
         return total
 
     def far_moves(self, grid: UnitGrid, reach: float) -> int:
