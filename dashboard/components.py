@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from dashboard import charts, frames, state
 from dashboard.formatting import format_change, format_value
 from dashboard.labels import RISK_LABELS, SENSOR_LABELS, UTILITY_LABELS
+from dashboard.safe_text import html_text, md, problem_lines
 from dashboard.widgets import Binding, apply_bindings, model_inputs, section_title
 from simulation.metrics.explain import plain_sentences
 from simulation.pipeline import RunResult
@@ -44,8 +45,14 @@ METRIC_HELP: dict[str, str] = {
 
 
 def problems_box(title: str, problems: list[str]) -> None:
-    """Show a list of problems as one error message."""
-    st.error(title + "\n\n" + "\n".join(f"- {problem}" for problem in problems))
+    """Show a list of problems as one error message, each problem escaped and the list capped.
+
+    Args:
+        title: Markdown written by the app; any text from a visitor in it must be passed through
+            :func:`dashboard.safe_text.md` first.
+        problems: Lines that may quote a link or an upload: shown as the characters they are.
+    """
+    st.error(title + "\n\n" + problem_lines(problems))
 
 
 def scenario_banner() -> None:
@@ -54,7 +61,8 @@ def scenario_banner() -> None:
     problems = st.session_state.get("link_problems")
     if problems:
         problems_box("The shared link could not be opened, so the default preset is shown:", problems)
-    st.caption(f"Scenario **{config.name}** from {state.source()}: {config.population.residents:,} residents, "
+    # the name matches simulation.scenario.Name (letters, digits, '_' and '-'); the source can quote a file name
+    st.caption(f"Scenario **{config.name}** from {md(state.source())}: {config.population.residents:,} residents, "
                f"{config.world.days} days, {len(config.sensors)} sensor deployments. "
                f"Changes are shown against preset **{state.reference()}**.")
 
@@ -76,8 +84,9 @@ def _apply_form(bindings: list[Binding]) -> None:
     except ValidationError as error:
         st.session_state["form_problems"] = readable_problems(error)
         return
-    st.session_state["form_problems"] = []
-    state.apply_changes(config)
+    st.session_state["form_problems"] = state.scenario_problems(config)
+    if not st.session_state["form_problems"]:
+        state.apply_changes(config)
 
 
 def controls_form(config: ScenarioConfig) -> None:
@@ -151,7 +160,8 @@ def tradeoff_points(current: RunResult) -> pd.DataFrame:
                          "this session"})
     rows.append({"label": "You are here", "role": "current", "utility": current.outcomes["utility_overall"],
                  "risk": current.outcomes["risk_overall"],
-                 "hover": f"<b>Current scenario '{current.config.name}'</b> from {state.source()}"})
+                 "hover": f"<b>Current scenario '{html_text(current.config.name)}'</b> from "
+                          f"{html_text(state.source())}"})
     return pd.DataFrame(rows)
 
 

@@ -2,8 +2,11 @@
 
 A link names the preset it starts from (``preset``) and carries only the settings that differ from it (``s``:
 compact JSON, zlib-compressed, base64url without padding). Opening the link rebuilds the same scenario, so it
-reproduces the same results in any browser. Everything decoded is validated; a damaged link yields a list of
-problems, never an exception a user would see.
+reproduces the same results in any browser. A link is checked exactly as strictly as a scenario file: its length
+before decoding, its unpacked size while decoding, its nesting depth and number of values before JSON is parsed
+(:func:`simulation.safe_json.read_json`: no RecursionError), keys given twice, NaN and infinity refused, and the
+merged scenario validated in strict mode (:func:`simulation.scenario_io.scenario_from_data`: ``seed: true`` and
+``"300"`` are refused as in a file). A damaged link yields a short list of problems, never an exception.
 """
 
 from __future__ import annotations
@@ -15,26 +18,30 @@ import zlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import ValidationError
-
+from simulation.safe_json import read_json
 from simulation.scenario import ScenarioConfig
-from simulation.scenario_io import readable_problems
+from simulation.scenario_errors import ScenarioError, capped, show_value
+from simulation.scenario_io import scenario_from_data
 
 PRESET_PARAM = "preset"
 DIFF_PARAM = "s"
 REPLACE = "__replace__"
 MAX_PARAM_CHARS = 8000
-MAX_JSON_BYTES = 1_000_000
+"""Longest scenario part of a link, checked before decoding (a link of every setting changed is about 2,000)."""
+MAX_JSON_BYTES = 200_000
+"""Largest scenario part once unpacked; unpacking stops there."""
 
 
 class LinkError(ValueError):
     """A shared link that cannot be opened; ``problems`` says why, one line each."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
+        self.problems = capped(problems)
+        super().__init__("; ".join(self.problems))
 
 
+DAMAGED = ("the link's scenario part is damaged (it may have been cut short when copied); copy the whole link "
+           "again")
 _SAME = object()
 
 
@@ -79,22 +86,27 @@ def decode_blob(blob: str) -> Any:
     """Return the JSON data of :func:`encode_blob` text.
 
     Raises:
-        LinkError: If the text is too long, not base64url, not zlib or not JSON.
+        LinkError: If the text is too long, not base64url, not zlib, too large or too deep once unpacked, or not
+            JSON.
     """
     if len(blob) > MAX_PARAM_CHARS:
-        raise LinkError([f"the link's scenario part is {len(blob)} characters; at most {MAX_PARAM_CHARS} allowed"])
+        raise LinkError([f"the link's scenario part is {len(blob):,} characters; at most {MAX_PARAM_CHARS:,} "
+                         "allowed"])
     try:
         raw = base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4))
         inflater = zlib.decompressobj()
         text = inflater.decompress(raw, MAX_JSON_BYTES)
         if inflater.unconsumed_tail:
             raise LinkError(["the link's scenario part is too large once unpacked"])
-        return json.loads(text.decode("utf-8"))
-    except (binascii.Error, zlib.error, UnicodeDecodeError, json.JSONDecodeError, ValueError) as error:
+        text = text.decode("utf-8")
+    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError) as error:
         if isinstance(error, LinkError):
             raise
-        raise LinkError(["the link's scenario part is damaged (it may have been cut short when copied); "
-                         "copy the whole link again"]) from error
+        raise LinkError([DAMAGED]) from None
+    try:
+        return read_json(text, "the link's scenario part")
+    except ScenarioError as error:
+        raise LinkError(error.problems if "not valid JSON" not in str(error) else [DAMAGED]) from None
 
 
 def scenario_params(config: ScenarioConfig, preset_name: str, preset: ScenarioConfig) -> dict[str, str]:
@@ -129,12 +141,15 @@ def scenario_from_params(params: Mapping[str, str], load_preset: Callable[[str],
     """
     name = params.get(PRESET_PARAM, "")
     if name not in preset_names:
-        raise LinkError([f"the link names preset {name!r}, which does not exist; presets: {', '.join(preset_names)}"])
+        raise LinkError([f"the link names preset {show_value(name)}, which does not exist; presets: "
+                         f"{', '.join(preset_names)}"])
     preset = load_preset(name)
     if DIFF_PARAM not in params:
         return name, preset
     changes = decode_blob(params[DIFF_PARAM])
+    if not isinstance(changes, dict):
+        raise LinkError([DAMAGED])
     try:
-        return name, ScenarioConfig.model_validate(merge(preset.model_dump(mode="json"), changes))
-    except ValidationError as error:
-        raise LinkError(readable_problems(error)) from error
+        return name, scenario_from_data(merge(preset.model_dump(mode="json"), changes), "the link")
+    except ScenarioError as error:
+        raise LinkError(error.problems) from None

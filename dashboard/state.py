@@ -22,13 +22,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import frames, share
+from dashboard import cities, frames, share
+from dashboard.safe_text import md
 from dashboard.settings import scale_overrides
 from simulation import pipeline
+from simulation.city import City
 from simulation.metrics.assess import Assessment
 from simulation.observations import ObservationLog
 from simulation.presets import DEFAULT_PRESET, PresetInfo, list_presets, load_preset
 from simulation.release import Release
+from simulation.runnable import runnable_problems
 from simulation.scenario import ScenarioConfig
 from simulation.world import World
 
@@ -95,9 +98,9 @@ def _timed(stage: str) -> Iterator[None]:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Simulating a week of the city's residents...")
-def _world(key: str, _config: ScenarioConfig) -> World:
+def _world(key: str, _config: ScenarioConfig, _city: City | None) -> World:
     with _timed("world"):
-        return pipeline.build_world(_config)
+        return pipeline.build_world(_config, city=_city)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Placing the sensors and recording what they see...")
@@ -123,7 +126,7 @@ def _assessment(key: str, _config: ScenarioConfig) -> Assessment:
 
 def world_of(config: ScenarioConfig) -> World:
     """Return stage 1's output for a scenario (cached, shared: do not mutate)."""
-    return _world(pipeline.stage_key(config, 1), config)
+    return _world(pipeline.stage_key(config, 1), config, cities.city_of(config))
 
 
 def log_of(config: ScenarioConfig) -> ObservationLog:
@@ -205,7 +208,8 @@ def _session() -> st.runtime.state.SessionStateProxy:
 def init_session() -> None:
     """Load the session's first scenario: from the URL's query parameters if any, else the default preset.
 
-    A link that cannot be opened leaves the default preset loaded and its problems in ``link_problems``.
+    A link that cannot be opened, or whose scenario this server does not run (:func:`scenario_problems`),
+    leaves the default preset loaded and its problems in ``link_problems``.
     """
     session = _session()
     if "scenario" in session:
@@ -217,18 +221,31 @@ def init_session() -> None:
     config, source = preset_config(name), f"preset '{name}'"
     if share.PRESET_PARAM in st.query_params:
         try:
-            name, config = share.scenario_from_params(st.query_params.to_dict(), preset_config, list(presets()))
-            source = "a shared link"
+            linked_name, linked = share.scenario_from_params(st.query_params.to_dict(), preset_config,
+                                                             list(presets()))
         except share.LinkError as error:
             session["link_problems"] = error.problems
+        else:
+            session["link_problems"] = scenario_problems(linked)
+            if not session["link_problems"]:
+                name, config, source = linked_name, linked, "a shared link"
     session["reference"] = name
     _load(config, source)
+
+
+def scenario_problems(config: ScenarioConfig) -> list[str]:
+    """Return why this server will not run a valid scenario for this session (empty when it will).
+
+    The city must be one of this session's choices (:func:`dashboard.cities.city_problems`: decided on the name
+    alone, no file is touched), and the scenario must be runnable in that city
+    (:func:`simulation.runnable.runnable_problems`: districts and zones that exist).
+    """
+    return cities.city_problems(config) or runnable_problems(config, cities.city_of(config))
 
 
 def _load(config: ScenarioConfig, source: str) -> None:
     session = _session()
     session["scenario"] = config
-    session["last_good"] = config
     session["source"] = source
     session["form_epoch"] = session.get("form_epoch", 0) + 1
 
@@ -271,25 +288,42 @@ def load_uploaded(config: ScenarioConfig, file_name: str) -> None:
     _load(config, f"uploaded file '{file_name}'")
 
 
-def current_result() -> pipeline.RunResult | None:
+def current_result(retry: bool = True) -> pipeline.RunResult | None:
     """Run the current scenario (cached stages) and remember it in the session's history.
 
+    If the simulation fails on it, an error says so and the last scenario that really ran in this session (the
+    default preset if none did) is loaded again and run instead: a failing scenario never stays loaded, so no
+    page keeps re-running it.
+
+    Args:
+        retry: Run the restored scenario after a failure (False for that run itself).
+
     Returns:
-        The run, or None after showing an error if the simulation failed on this scenario (the last scenario
-        that ran is then restored).
+        The run, or None if no scenario could be run.
     """
     session = _session()
     config = session["scenario"]
     try:
         result = run_scenario(config)
     except Exception as error:  # noqa: BLE001 - a user must never see a traceback
-        st.error(f"The simulation could not run this scenario ({type(error).__name__}: {error}). "
-                 "The last scenario that ran is loaded again.")
-        session["scenario"] = session.get("last_good", preset_config(default_preset()))
-        return None
+        _restore_after(error)
+        return current_result(retry=False) if retry else None
     session["last_good"] = config
     remember(config, result.outcomes)
     return result
+
+
+def _restore_after(error: Exception) -> None:
+    """Say that the current scenario failed and load the last one that ran (or the default preset)."""
+    session = _session()
+    detail = type(error).__name__ + (f": {error}" if isinstance(error, ValueError) else "")
+    good = session.get("last_good")
+    if good is None or good == session["scenario"]:
+        session["reference"] = default_preset()
+        good = preset_config(session["reference"])
+    st.error(f"The simulation could not run this scenario ({md(detail)}). The last scenario that ran is shown "
+             "instead.")
+    _load(good, "the last scenario that ran")
 
 
 def remember(config: ScenarioConfig, outcomes: dict[str, float]) -> None:

@@ -4,10 +4,16 @@ The format is documented in ``data/README.md``. One row (CSV) or feature (GeoJSO
 ``zone_id, x, y, land_use, district, road, station, lines`` and optionally ``zone_size_m`` (same in every row,
 250 if absent). ``lines`` lists the transit lines through the zone as ``name:order`` pairs separated by ``;``
 (e.g. ``L1:3;L2:7``: the 4th zone of line L1 and the 8th of line L2), empty when none.
+
+Where a scenario's city comes from (:func:`load_city`): 'default', 'generated', a zone table shipped in ``data/``
+(named ``data/<file>``, found there wherever the program runs), or, on the command line, the path of any zone table.
+A table is at most :data:`MAX_TABLE_BYTES` and :data:`MAX_ZONES` zones, checked before it is parsed, and values
+quoted from it in messages are shortened. :func:`city_from_bytes` reads a table that was uploaded (no file at all).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from functools import lru_cache
@@ -19,9 +25,21 @@ import pandas as pd
 from simulation.city import City, CityError
 from simulation.codes import LAND_USES, RESIDENTIAL_USES
 from simulation.routing import components, grid_links, manhattan
+from simulation.safe_json import read_json
+from simulation.scenario_errors import ScenarioError, shorten
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("zone_id", "x", "y", "land_use", "district", "road", "station", "lines")
-DEFAULT_CITY_PATH = Path(__file__).resolve().parent.parent / "data" / "default_city.csv"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+"""The zone tables shipped with the project."""
+DEFAULT_CITY_PATH = DATA_DIR / "default_city.csv"
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".geojson", ".json")
+MAX_TABLE_BYTES = 1_000_000
+"""Largest zone table read (a 64 x 64 city is about 0.2 MB as CSV, 0.6 MB as GeoJSON without geometry)."""
+MAX_ZONES = 64 * 64
+"""Most zones in a zone table (the largest generated city is 64 x 64)."""
+UPLOAD_PREFIX = "upload:"
+"""``world.city`` of a zone table uploaded to the dashboard: the prefix and the digest of the table."""
+MAX_VALUE_CHARS = 40
 DISTRICT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
@@ -30,7 +48,7 @@ MAX_LISTED = 12
 
 def listing(items: list) -> str:
     """Return the first few items of a list as text, with a count of the rest."""
-    shown = ", ".join(str(i) for i in items[:MAX_LISTED])
+    shown = ", ".join(shorten(str(i), MAX_VALUE_CHARS) for i in items[:MAX_LISTED])
     return shown + (f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
 
 
@@ -143,7 +161,7 @@ def _parse_bool(values: pd.Series, column: str) -> np.ndarray:
     bad = ~text.isin(_TRUE | _FALSE)
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
-        raise CityError(f"column {column!r}: value {values.iloc[first]!r} in row {first + 1} is not true/false "
+        raise CityError(f"column {column!r}: value {_quoted(values.iloc[first])} in row {first + 1} is not true/false "
                         f"(allowed: true, false, 1, 0, yes, no)")
     return text.isin(_TRUE).to_numpy()
 
@@ -154,7 +172,8 @@ def _parse_int(values: pd.Series, column: str) -> np.ndarray:
     bad = numbers.isna() | (numbers != np.floor(numbers))
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
-        raise CityError(f"column {column!r}: value {values.iloc[first]!r} in row {first + 1} is not a whole number")
+        raise CityError(f"column {column!r}: value {_quoted(values.iloc[first])} in row {first + 1} is not a whole "
+                        "number")
     return numbers.to_numpy(np.int64)
 
 
@@ -165,18 +184,18 @@ def _parse_lines(values: pd.Series, zone_ids: np.ndarray) -> tuple[tuple[int, ..
         for part in filter(None, (p.strip() for p in cell.split(";"))):
             name, sep, order = part.partition(":")
             if not sep or not name.strip() or not order.strip().isdigit():
-                raise CityError(f"zone {zone}: lines entry {part!r} is not 'name:order' (e.g. 'L1:3;L2:7')")
+                raise CityError(f"zone {zone}: lines entry {_quoted(part)} is not 'name:order' (e.g. 'L1:3;L2:7')")
             line = orders.setdefault(name.strip(), {})
             if int(order) in line:
-                raise CityError(f"transit line {name.strip()}: order {order} is given to zones {line[int(order)]} "
-                                f"and {zone}")
+                raise CityError(f"transit line {_quoted(name.strip())}: order {int(order)} is given to zones "
+                                f"{line[int(order)]} and {zone}")
             line[int(order)] = int(zone)
     lines = []
     for name in sorted(orders, key=_line_name_key):
         steps = sorted(orders[name])
         if steps != list(range(len(steps))):
             missing = sorted(set(range(max(steps) + 1)) - set(steps))
-            raise CityError(f"transit line {name}: orders must run 0, 1, 2, ... without gaps; "
+            raise CityError(f"transit line {_quoted(name)}: orders must run 0, 1, 2, ... without gaps; "
                             f"missing {listing(missing)}")
         lines.append(tuple(orders[name][k] for k in steps))
     return tuple(lines)
@@ -241,8 +260,51 @@ def city_from_table(table: pd.DataFrame, name: str = "city") -> City:
     return city
 
 
+def _quoted(value: object) -> str:
+    """Return a value from a zone table as a message quotes it: repr, shortened."""
+    return shorten(repr(value), MAX_VALUE_CHARS)
+
+
+def city_from_bytes(data: bytes, file_name: str) -> City:
+    """Read a city from the bytes of a CSV or GeoJSON zone table (format in data/README.md).
+
+    Args:
+        data: The file's content (at most :data:`MAX_TABLE_BYTES`).
+        file_name: Its name: the suffix picks the format (``.csv``, ``.geojson``, ``.json``) and the stem names
+            the city. Messages name the file by this name only.
+
+    Returns:
+        The checked City.
+
+    Raises:
+        CityError: Too large, not a zone table, or a city that cannot be used; the message names the problem.
+    """
+    label = shorten(Path(file_name).name, MAX_VALUE_CHARS)
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise CityError(f"zone table {label!r}: unknown file type {_quoted(suffix)}; allowed: "
+                        f"{', '.join(TABLE_SUFFIXES)}")
+    if len(data) > MAX_TABLE_BYTES:
+        raise CityError(f"zone table {label!r} is {len(data):,} bytes; at most {MAX_TABLE_BYTES:,}")
+    try:
+        if suffix == ".csv":
+            table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, nrows=MAX_ZONES + 1)
+        else:
+            table = _geojson_table(read_json(data.decode("utf-8"), label, max_values=MAX_TABLE_BYTES))
+    except CityError:
+        raise
+    except ScenarioError as error:
+        raise CityError("; ".join(error.problems)) from None
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        raise CityError(f"zone table {label!r} cannot be read as {suffix.lstrip('.').upper()} "
+                        f"({type(error).__name__})") from None
+    if len(table) > MAX_ZONES:
+        raise CityError(f"zone table {label!r} has more than {MAX_ZONES:,} zones (64 x 64); at most {MAX_ZONES:,}")
+    return city_from_table(table, name=Path(file_name).stem)
+
+
 def read_zone_table(path: str | Path) -> City:
-    """Read a city from a CSV or GeoJSON zone table (format in data/README.md).
+    """Read a city from a CSV or GeoJSON zone table file (format in data/README.md).
 
     Args:
         path: A ``.csv`` file, or a ``.geojson`` / ``.json`` FeatureCollection whose features carry the columns
@@ -252,23 +314,16 @@ def read_zone_table(path: str | Path) -> City:
         The checked City, named after the file.
 
     Raises:
-        CityError: The file is missing, unreadable, or describes a city that cannot be used.
+        CityError: The file is missing, too large, unreadable, or describes a city that cannot be used.
     """
     path = Path(path)
     if not path.is_file():
-        raise CityError(f"zone table {str(path)!r} not found (give 'default', 'generated' or the path of a .csv or "
-                        f".geojson zone table)")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            table = pd.read_csv(path, dtype=str, keep_default_na=False)
-        elif suffix in (".geojson", ".json"):
-            table = _geojson_table(json.loads(path.read_text(encoding="utf-8")))
-        else:
-            raise CityError(f"zone table {path.name!r}: unknown file type {suffix!r}; allowed: .csv, .geojson, .json")
-    except (UnicodeDecodeError, json.JSONDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise CityError(f"zone table {path.name!r} cannot be read: {exc}") from None
-    return city_from_table(table, name=path.stem)
+        raise CityError(f"zone table {shorten(str(path), 200)!r} not found (give 'default', 'generated', a table "
+                        "shipped in data/ or the path of a .csv or .geojson zone table)")
+    if path.suffix.lower() in TABLE_SUFFIXES and path.stat().st_size > MAX_TABLE_BYTES:
+        raise CityError(f"zone table {path.name!r} is {path.stat().st_size:,} bytes; at most {MAX_TABLE_BYTES:,}")
+    data = path.read_bytes() if path.suffix.lower() in TABLE_SUFFIXES else b""
+    return city_from_bytes(data, path.name)
 
 
 def _geojson_table(document: object) -> pd.DataFrame:
@@ -351,8 +406,9 @@ def load_city(world: object, seed: int) -> City:
 
     Args:
         world: A :class:`simulation.scenario.WorldConfig`: ``city`` is 'default' (the shipped
-            data/default_city.csv), 'generated' (made from the seed with grid_size and zone_size_m) or the path of
-            a zone table.
+            data/default_city.csv), 'generated' (made from the seed with grid_size and zone_size_m), a table
+            shipped in data/ (``data/<file>``, read from the project's data folder wherever the program runs) or
+            the path of a zone table.
         seed: The scenario seed (used only for 'generated').
 
     Returns:
@@ -367,4 +423,15 @@ def load_city(world: object, seed: int) -> City:
         return _default_city(DEFAULT_CITY_PATH.stat().st_mtime_ns)
     if world.city == "generated":
         return generate_city(world.grid_size, world.zone_size_m, seed)
+    if world.city in shipped_tables():
+        return read_zone_table(DATA_DIR / world.city.removeprefix("data/"))
+    if world.city.startswith(UPLOAD_PREFIX):
+        raise CityError(f"{world.city!r} names a zone table uploaded to the dashboard in one browser session; "
+                        "download that table from the dashboard (Export page) and give its path instead")
     return read_zone_table(world.city)
+
+
+def shipped_tables() -> list[str]:
+    """Return the zone tables shipped in data/, as a scenario names them (``data/<file>``)."""
+    return sorted(f"data/{path.name}" for path in DATA_DIR.iterdir()
+                  if path.suffix.lower() in TABLE_SUFFIXES and path.is_file())

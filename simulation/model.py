@@ -105,17 +105,19 @@ class CityModel(mesa.Model):
                      trips=int(self.trips))
 
 
-def build_world(config: ScenarioConfig, progress: bool = False) -> World:
+def build_world(config: ScenarioConfig, progress: bool = False, city: City | None = None) -> World:
     """Run stage 1: simulate the scenario's residents over its horizon.
 
     Args:
         config: A validated scenario (its world, population and seed sections are used).
         progress: Show a progress bar over days for large runs.
+        city: The city, when the caller holds it (a zone table uploaded to the dashboard); by default the one
+            ``config.world.city`` names.
 
     Returns:
         The World (ground truth presence arrays and the residents table).
     """
-    model = CityModel(config)
+    model = CityModel(config, city)
     large = config.population.residents * config.world.days >= PROGRESS_MIN_RESIDENT_DAYS
     for _ in tqdm(range(model.days), desc="world", unit="day", disable=not (progress and large)):
         model.step()

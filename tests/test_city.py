@@ -5,7 +5,14 @@ import pandas as pd
 import pytest
 
 from simulation.city import CityError, generate_city, load_city, read_zone_table, write_zone_table
-from simulation.city_io import DEFAULT_CITY_PATH, zone_table
+from simulation.city_io import (
+    DEFAULT_CITY_PATH,
+    MAX_TABLE_BYTES,
+    MAX_ZONES,
+    city_from_bytes,
+    shipped_tables,
+    zone_table,
+)
 from simulation.codes import LAND_USES, MODE_BIKE, MODE_CAR, MODE_TRANSIT, MODE_WALK
 from simulation.routing import manhattan
 from simulation.scenario import WorldConfig
@@ -191,3 +198,43 @@ def test_shipped_default_city_is_the_documented_generation(city):
 
     regenerated = generate_city(24, 250.0, DEFAULT_CITY_SEED, name="default")
     pd.testing.assert_frame_equal(zone_table(regenerated), zone_table(city))
+
+
+def test_a_shipped_table_is_found_in_data_wherever_the_program_runs(city, tmp_path, monkeypatch):
+    assert "data/default_city.csv" in shipped_tables()
+    monkeypatch.chdir(tmp_path)
+    shipped = load_city(WorldConfig(city="data/default_city.csv"), 3)
+    pd.testing.assert_frame_equal(zone_table(shipped), zone_table(city))
+
+
+def test_a_table_uploaded_to_the_dashboard_is_not_looked_for_on_disk():
+    with pytest.raises(CityError, match="uploaded to the dashboard in one browser session"):
+        load_city(WorldConfig(city="upload:0123456789abcdef"), 3)
+
+
+def test_a_table_read_from_bytes_equals_the_file(city, tmp_path):
+    for suffix in (".csv", ".geojson"):
+        data = write_zone_table(city, tmp_path / f"mine{suffix}").read_bytes()
+        pd.testing.assert_frame_equal(zone_table(city_from_bytes(data, f"mine{suffix}")), zone_table(city))
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("big.csv", b"x" * (MAX_TABLE_BYTES + 1), "at most 1,000,000"),
+    ("many.csv", b"zone_id\n" + b"1\n" * (MAX_ZONES + 1), f"more than {MAX_ZONES:,} zones"),
+    ("deep.geojson", b"[" * 100_000, "nesting deeper than 20 levels"),
+    ("twice.json", b'{"type": "FeatureCollection", "type": "x"}', "given twice"),
+    ("secret.csv", b"DB_PASSWORD=hunter2\n", "missing column(s)"),
+    ("zones.exe", b"MZ", "unknown file type '.exe'"),
+])
+def test_hostile_tables_are_refused_in_short_messages(name, data, message):
+    with pytest.raises(CityError) as caught:
+        city_from_bytes(data, name)
+    assert message in str(caught.value) and len(str(caught.value)) < 400
+
+
+def test_values_quoted_from_a_table_are_shortened(tmp_path):
+    table = _table()
+    table.loc[3, "road"] = "y" * 10_000
+    with pytest.raises(CityError) as caught:
+        read_zone_table(_write(tmp_path, table))
+    assert "is not true/false" in str(caught.value) and len(str(caught.value)) < 300
