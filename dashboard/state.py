@@ -1,9 +1,15 @@
 """The only place that runs the pipeline for the UI, and the session's scenario state.
 
-Caching, per stage: each stage's output is held by ``st.cache_resource`` under ``stage_key(config, n)``, the digest
-of exactly the scenario sections stages 1..n depend on. Moving a control changes only the keys of stages 3 and 4,
-so only those rerun; every session shares the cached worlds and logs. Cached objects are shared between sessions
-and must never be mutated: callers read them only.
+Caching, per stage: each stage's output is held by the process's :class:`dashboard.stage_cache.StageCache` under
+``stage_key(config, n)``, the digest of exactly the scenario sections stages 1..n depend on. Moving a control
+changes only the keys of stages 3 and 4, so only those rerun; every session shares the cached worlds and logs. The
+cache is bounded by bytes and drops what nobody used for a while. Cached objects are shared between sessions and
+must never be mutated: callers read them only.
+
+Admission (:mod:`dashboard.admission`): a scenario this server does not run (a city that is not one of the
+session's choices, places its city lacks, more resident-days or memory than the limits) is refused when it is
+loaded, with the reason; runs that must simulate queue, one large run at a time, and waiting sessions see their
+place.
 
 Session state (``st.session_state``): the current scenario, the preset it is compared with, where it came from,
 the scenarios run so far in this browser session (for the Pareto frontier and the compare page), and the
@@ -22,12 +28,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import cities, frames, share
-from dashboard.safe_text import md
+from dashboard import cities, frames, settings, share
+from dashboard.admission import Gate, Limits, RefusedError, scale_problems
+from dashboard.safe_text import md, problem_lines
 from dashboard.settings import scale_overrides
+from dashboard.stage_cache import StageCache, start_janitor
 from simulation import pipeline
-from simulation.city import City
-from simulation.metrics.assess import Assessment
+from simulation.city import CityError, load_city
 from simulation.observations import ObservationLog
 from simulation.presets import DEFAULT_PRESET, PresetInfo, list_presets, load_preset
 from simulation.release import Release
@@ -97,74 +104,127 @@ def _timed(stage: str) -> Iterator[None]:
         STAGE_SECONDS[stage] += time.perf_counter() - start
 
 
-@st.cache_resource(max_entries=4, show_spinner="Simulating a week of the city's residents...")
-def _world(key: str, _config: ScenarioConfig, _city: City | None) -> World:
-    with _timed("world"):
-        return pipeline.build_world(_config, city=_city)
+SUMMARY_BYTES = 64 * 2**20
+"""Budget of the small results kept per scenario (outcomes, population by hour): thousands of scenarios."""
+SUMMARY_IDLE_SECONDS = 24 * 3600.0
 
 
-@st.cache_resource(max_entries=8, show_spinner="Placing the sensors and recording what they see...")
-def _log(key: str, _config: ScenarioConfig) -> ObservationLog:
-    world = world_of(_config)
-    with _timed("observe"):
-        return pipeline.observe(world, _config)
+@dataclass(frozen=True)
+class Server:
+    """What every session of this process shares: the limits, the stage outputs and the run queues."""
+
+    limits: Limits
+    stages: StageCache
+    summaries: StageCache
+    gate: Gate
 
 
-@st.cache_resource(max_entries=8, show_spinner="Applying the privacy controls...")
-def _release(key: str, _config: ScenarioConfig) -> Release:
-    world, log = world_of(_config), log_of(_config)
-    with _timed("release"):
-        return pipeline.release_attacked_ahead(world, log, _config)  # the assessment follows: its attacks start now
+@st.cache_resource(show_spinner=False)
+def server() -> Server:
+    """Return this process's limits, stage cache and queues (made once; the cache's janitor thread starts then).
+
+    The default preset's outputs are pinned: every new visitor opens it, so it stays while the server is idle.
+    """
+    limits = settings.limits()
+    stages = StageCache(limits.cache_bytes, limits.idle_seconds)
+    gate = Gate(limits)
+    start_janitor(stages, every_seconds=max(1.0, min(10.0, limits.idle_seconds / 4)), quiet=gate.quiet)
+    for stage in range(1, 5):
+        stages.pin(pipeline.stage_key(preset_config(default_preset()), stage))
+    summaries = StageCache(SUMMARY_BYTES, idle_seconds=SUMMARY_IDLE_SECONDS)  # outcomes and small frames
+    return Server(limits, stages, summaries, gate)
 
 
-@st.cache_resource(max_entries=16, show_spinner="Measuring utility and risk...")
-def _assessment(key: str, _config: ScenarioConfig) -> Assessment:
-    world, log, release = world_of(_config), log_of(_config), release_of(_config)
-    with _timed("assess"):
-        return pipeline.assess(world, log, release, _config)
+def _queue_note() -> tuple[Callable[[int], None], Callable[[], None]]:
+    """Return a callback showing a waiting run's place in the queue, and one clearing it."""
+    shown: list = []
+
+    def show(position: int) -> None:
+        if not shown:
+            shown.append(st.empty())
+        ahead = "the next to run" if position == 1 else f"number {position} in the queue"
+        shown[0].info(f"This server runs one large simulation at a time: yours is {ahead}. It starts by itself; "
+                      "keep this page open.", icon=":material/hourglass_top:")
+
+    return show, lambda: shown and shown[0].empty()
+
+
+def _stage(config: ScenarioConfig, stage: int, name: str, spinner: str, compute: Callable[[], object]) -> object:
+    """Return a stage's output from the shared cache, computing it in its queue's turn if missing."""
+    shared = server()
+
+    def queued() -> object:
+        queue = shared.gate.queue_for(config, world_ready=stage >= 3)
+        show, clear = _queue_note()
+        with queue.slot(on_wait=show):
+            clear()
+            with st.spinner(spinner), _timed(name):
+                return compute()
+
+    parent = pipeline.stage_key(config, stage - 1) if stage > 1 else None
+    return shared.stages.get(pipeline.stage_key(config, stage), queued, parent)
 
 
 def world_of(config: ScenarioConfig) -> World:
     """Return stage 1's output for a scenario (cached, shared: do not mutate)."""
-    return _world(pipeline.stage_key(config, 1), config, cities.city_of(config))
+    city = cities.city_of(config)
+    return _stage(config, 1, "world", "Simulating a week of the city's residents...",
+                  lambda: pipeline.build_world(config, city=city))
 
 
-def log_of(config: ScenarioConfig) -> ObservationLog:
+def log_of(config: ScenarioConfig, world: World | None = None) -> ObservationLog:
     """Return stage 2's output for a scenario (cached, shared: do not mutate)."""
-    return _log(pipeline.stage_key(config, 2), config)
+    world = world or world_of(config)
+    return _stage(config, 2, "observe", "Placing the sensors and recording what they see...",
+                  lambda: pipeline.observe(world, config))
 
 
-def release_of(config: ScenarioConfig) -> Release:
+def release_of(config: ScenarioConfig, world: World | None = None, log: ObservationLog | None = None) -> Release:
     """Return stage 3's output for a scenario (cached, shared: do not mutate)."""
-    return _release(pipeline.stage_key(config, 3), config)
+    world = world or world_of(config)
+    log = log or log_of(config, world)
+    # the assessment follows: its attacks start now, on a background thread
+    return _stage(config, 3, "release", "Applying the privacy controls...",
+                  lambda: pipeline.release_attacked_ahead(world, log, config))
+
+
+def _check_scale(config: ScenarioConfig) -> None:
+    """Refuse, before anything is computed, a run this server does not do (raises RefusedError)."""
+    if server().stages.contains(pipeline.stage_key(config, 2)):
+        return  # its world and log exist: it was admitted before
+    problems = scenario_problems(config)
+    if problems:
+        raise RefusedError(problems)
 
 
 def run_scenario(config: ScenarioConfig) -> pipeline.RunResult:
-    """Return a scenario's run, computing only the stages whose inputs are not cached yet."""
-    assessment = _assessment(pipeline.stage_key(config, 4), config)
-    return pipeline.RunResult(config=config, world=world_of(config), log=log_of(config),
-                              release=release_of(config), assessment=assessment)
+    """Return a scenario's run, computing only the stages whose outputs are not kept yet.
 
+    A run whose world and log are not kept is checked first (:func:`scenario_problems`), then waits for its turn
+    in the server's queues (:mod:`dashboard.admission`); waiting sessions see their place.
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def population_by_hour(key: str, _config: ScenarioConfig) -> pd.DataFrame:
-    """Return where people are by zone and hour of day for a scenario's world (keyed on its stage-1 key)."""
-    return frames.population_by_hour(world_of(_config))
+    Raises:
+        RefusedError: This server does not run this scenario, or too many runs are waiting.
+    """
+    _check_scale(config)
+    world = world_of(config)
+    log = log_of(config, world)
+    release = release_of(config, world, log)
+    assessment = _stage(config, 4, "assess", "Measuring utility and risk...",
+                        lambda: pipeline.assess(world, log, release, config))
+    return pipeline.RunResult(config=config, world=world, log=log, release=release, assessment=assessment)
 
 
 def population_of(config: ScenarioConfig) -> pd.DataFrame:
-    """Return :func:`dashboard.frames.population_by_hour` of a scenario's world (cached)."""
-    return population_by_hour(pipeline.stage_key(config, 1), config)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _outcomes(key: str, _config: ScenarioConfig) -> dict[str, float]:
-    return run_scenario(_config).outcomes
+    """Return :func:`dashboard.frames.population_by_hour` of a scenario's world (kept per world, a copy)."""
+    key = "population:" + pipeline.stage_key(config, 1)
+    return server().summaries.get(key, lambda: frames.population_by_hour(world_of(config))).copy()
 
 
 def outcomes_of(config: ScenarioConfig) -> dict[str, float]:
     """Return a scenario's outcomes; kept far longer than the stage outputs, which are large."""
-    return _outcomes(pipeline.stage_key(config, 4), config)
+    key = "outcomes:" + pipeline.stage_key(config, 4)
+    return dict(server().summaries.get(key, lambda: run_scenario(config).outcomes))
 
 
 def preset_outcomes() -> dict[str, dict[str, float]]:
@@ -237,10 +297,18 @@ def scenario_problems(config: ScenarioConfig) -> list[str]:
     """Return why this server will not run a valid scenario for this session (empty when it will).
 
     The city must be one of this session's choices (:func:`dashboard.cities.city_problems`: decided on the name
-    alone, no file is touched), and the scenario must be runnable in that city
-    (:func:`simulation.runnable.runnable_problems`: districts and zones that exist).
+    alone, no file is touched), the scenario must be runnable in that city
+    (:func:`simulation.runnable.runnable_problems`: districts and zones that exist), and it must be within the
+    server's limits (:func:`dashboard.admission.scale_problems`: resident-days and estimated memory).
     """
-    return cities.city_problems(config) or runnable_problems(config, cities.city_of(config))
+    problems = cities.city_problems(config)
+    if problems:
+        return problems
+    try:
+        city = cities.city_of(config) or load_city(config.world, config.seed)
+    except CityError as error:
+        return [f"world.city: {error}"]
+    return runnable_problems(config, city) or scale_problems(config, city, server().limits)
 
 
 def _load(config: ScenarioConfig, source: str) -> None:
@@ -314,15 +382,19 @@ def current_result(retry: bool = True) -> pipeline.RunResult | None:
 
 
 def _restore_after(error: Exception) -> None:
-    """Say that the current scenario failed and load the last one that ran (or the default preset)."""
+    """Say why the current scenario did not run and load the last one that ran (or the default preset)."""
     session = _session()
-    detail = type(error).__name__ + (f": {error}" if isinstance(error, ValueError) else "")
     good = session.get("last_good")
     if good is None or good == session["scenario"]:
         session["reference"] = default_preset()
         good = preset_config(session["reference"])
-    st.error(f"The simulation could not run this scenario ({md(detail)}). The last scenario that ran is shown "
-             "instead.")
+    if isinstance(error, RefusedError):
+        st.error("This server will not run this scenario now; the last scenario that ran is shown instead.\n\n"
+                 + problem_lines(error.problems))
+    else:
+        detail = type(error).__name__ + (f": {error}" if isinstance(error, ValueError) else "")
+        st.error(f"The simulation could not run this scenario ({md(detail)}). The last scenario that ran is shown "
+                 "instead.")
     _load(good, "the last scenario that ran")
 
 

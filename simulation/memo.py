@@ -30,6 +30,18 @@ AHEAD_THREADS = 2
 _AHEAD = ThreadPoolExecutor(max_workers=AHEAD_THREADS, thread_name_prefix="ahead")
 
 
+_MEMOS: weakref.WeakSet[OutputMemo] = weakref.WeakSet()
+
+
+def forget_dead_entries() -> int:
+    """Forget, in every memo, the results of worlds and logs that no longer exist; return how many went.
+
+    A memo never keeps a world alive, but keeps its results until newer ones push them out; a server whose
+    visitors have left calls this to give that memory back.
+    """
+    return sum(memo.forget_dead() for memo in list(_MEMOS))
+
+
 class OutputMemo[T]:
     """Results remembered per (world, log, key), the least recently used forgotten first.
 
@@ -43,6 +55,7 @@ class OutputMemo[T]:
         self._on_store = on_store
         self._entries: OrderedDict[tuple, tuple[weakref.ref, weakref.ref, T]] = OrderedDict()
         self._lock = threading.Lock()  # dashboard sessions share a memo from several threads
+        _MEMOS.add(self)
 
     def get(self, world: World, log: ObservationLog, key: tuple, make: Callable[[], T]) -> T:
         """Return ``make()``, remembered per (world, log, key).
@@ -103,6 +116,14 @@ class OutputMemo[T]:
         """Forget every result."""
         with self._lock:
             self._entries.clear()
+
+    def forget_dead(self) -> int:
+        """Forget the results whose world or log no longer exists; return how many went."""
+        with self._lock:
+            dead = [key for key, (world, log, _) in self._entries.items() if world() is None or log() is None]
+            for key in dead:
+                del self._entries[key]
+        return len(dead)
 
     def __len__(self) -> int:
         """Return how many results are remembered."""

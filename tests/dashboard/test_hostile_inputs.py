@@ -124,6 +124,27 @@ def _assert_refused_link(changes: dict, expected: str) -> AppTest:
     return at
 
 
+EVERY_ZONE_EVERY_5_MINUTES = [
+    {"kind": kind, "name": kind, "placement": {"zone_share": 1.0}, "detection_probability": 1.0,
+     "sampling_interval_minutes": 5}
+    for kind in ("cctv", "wifi_bt", "anpr", "transit_card", "smart_meter", "people_counter", "env_iot")]
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"population": {"residents": 200_000}, "world": {"days": 28}},
+     "at most 70,000 resident-days (residents x days) for its visitors; this one has 200,000 x 28 = 5,600,000"),
+    ({"population": {"residents": 8_000}, "world": {"days": 7, "slot_minutes": 5},
+      "sensors": {"__replace__": EVERY_ZONE_EVERY_5_MINUTES}}, "GB of memory"),
+])
+def test_an_oversize_link_is_refused_before_anything_runs(changes, expected):
+    calls = dict(state.STAGE_CALLS)
+    at = _open(_link(changes))
+    message = _assert_refused(at, expected)
+    assert "python -m simulation run scenario.yaml" in message
+    assert state.STAGE_CALLS["world"] == calls.get("world", 0)  # refused before any simulation
+    _assert_honest_session_works(at)
+
+
 def test_duplicate_keys_in_a_link_are_refused():
     at = _open(_raw_link('{"seed": 1, "seed": 2}'))
     _assert_refused(at, "key 'seed' is given twice")
@@ -162,6 +183,7 @@ def _honest_upload_works(at: AppTest) -> None:
     ("name: x\nworld:\n  city: /etc/passwd\n", "world.city: found '/etc/passwd'"),
     ("name: x\ncontrols:\n  differential_privacy: {epsilon: 1.0e-200}\n", "allowed: at least 0.001"),
     ("a: " + "[" * 100_000, "nesting deeper than 20 levels"),
+    ("name: x\npopulation: {residents: 100000}\nworld: {days: 7}\n", "at most 70,000 resident-days"),
     (f"name: x\nworld:\n  '{INJECTION}': 1\n", "unknown field"),
 ])
 def test_a_hostile_scenario_upload_is_refused_and_the_next_honest_one_loads(text, expected):
