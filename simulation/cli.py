@@ -43,9 +43,8 @@ def resolve_scenario(reference: str) -> ScenarioConfig:
     raise ScenarioError([f"{reference!r} is neither a scenario file nor a preset; presets: {', '.join(known)}"])
 
 
-def _override(config: ScenarioConfig, args: argparse.Namespace) -> ScenarioConfig:
-    from simulation.sweep import apply_settings
-
+def _overrides(args: argparse.Namespace) -> dict[str, int]:
+    """Return the scenario settings the command line overrides (dotted path -> value)."""
     settings = {}
     if args.seed is not None:
         settings["seed"] = args.seed
@@ -53,6 +52,13 @@ def _override(config: ScenarioConfig, args: argparse.Namespace) -> ScenarioConfi
         settings["population.residents"] = args.residents
     if args.days is not None:
         settings["world.days"] = args.days
+    return settings
+
+
+def _override(config: ScenarioConfig, args: argparse.Namespace) -> ScenarioConfig:
+    from simulation.sweep import apply_settings
+
+    settings = _overrides(args)
     return apply_settings(config, settings) if settings else config
 
 
@@ -67,7 +73,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = run(config, progress=not args.quiet)
     seconds = time.perf_counter() - started
-    written = write_run(result, args.out, include_observations=not args.no_observations)
+    invocation = {"command_line": ["python", "-m", "simulation", *sys.argv[1:]] if args.argv is None
+                  else ["python", "-m", "simulation", *args.argv], "overrides": _overrides(args)}
+    written = write_run(result, args.out, include_observations=not args.no_observations, invocation=invocation)
     print(format_summary(result, world_summary(result), seconds))
     print(f"\nwrote {len(written)} files to {args.out}")
     return EXIT_OK
@@ -301,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = build_parser().parse_args(argv)
+    args.argv = list(argv) if argv is not None else None
     try:
         return args.handler(args)
     except ScenarioError as error:

@@ -6,17 +6,22 @@ number can be reproduced from its scenario file and seed.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import platform
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from simulation.observations import RECORD_COLUMNS, RECORD_SCHEMA
 from simulation.scenario import ScenarioConfig
 from simulation.scenario_io import dump_scenario
 
@@ -81,6 +86,7 @@ def manifest(config: ScenarioConfig) -> dict:
         "project_version": project_version(),
         "project_commit": project_commit(),
         "packages": package_versions(),
+        "platform": platform.platform(),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "reproduce": "python -m simulation run scenario.yaml --out DIR",
     }
@@ -114,13 +120,63 @@ def breakdown_bytes(result: RunResult, name: str, fmt: TableFormat) -> bytes:
     return table_bytes(breakdowns[name], fmt)
 
 
-def write_run(result: RunResult, out_dir: str | Path, include_observations: bool = True) -> list[Path]:
-    """Write a run's results, breakdowns, observation log, scenario and manifest into a folder.
+NOMINAL_MONDAY = datetime(2024, 1, 1)
+"""A Monday: the observation log's timestamps start on the first day of the horizon's weekday after it."""
+
+
+def horizon_start(result: RunResult) -> datetime:
+    """Return the nominal date and time the horizon starts (a day with the scenario's start weekday)."""
+    return NOMINAL_MONDAY + timedelta(days=int(result.world.start_weekday))
+
+
+def observations_table(result: RunResult) -> pa.Table:
+    """Return the observation log with the start of each slot as minutes and as a timestamp.
+
+    Columns: the log's own (slot, sensor, kind, zone, token, value, resident), then ``minute`` (int32, from the
+    start of the horizon) and ``timestamp`` (timestamp[s], from :func:`horizon_start`).
+    """
+    records = result.log.records
+    table = pa.Table.from_pandas(records[list(RECORD_COLUMNS)], schema=RECORD_SCHEMA, preserve_index=False)
+    minute = records["slot"].to_numpy(np.int64) * result.log.slot_minutes
+    start = np.datetime64(horizon_start(result), "s")
+    table = table.append_column("minute", pa.array(minute.astype(np.int32)))
+    return table.append_column("timestamp", pa.array(start + minute.astype("timedelta64[m]").astype("timedelta64[s]")))
+
+
+def sensor_table(result: RunResult) -> pd.DataFrame:
+    """Return the sensor lookup: device id, kind, deployment and zone (the log's ``sensor`` column points here)."""
+    sensors = result.log.sensors
+    return pd.DataFrame({"sensor": sensors["sensor"].to_numpy(), "kind": sensors["kind"].astype(str).to_numpy(),
+                         "deployment": sensors["name"].astype(str).to_numpy(), "zone": sensors["zone"].to_numpy()})
+
+
+def dictionary_bytes(result: RunResult) -> bytes:
+    """Return the data dictionary of the run's outputs as CSV."""
+    from simulation.data_dictionary import data_dictionary
+
+    return table_bytes(data_dictionary(result.row().index, result.config), "csv")
+
+
+def sha256_of(path: Path) -> str:
+    """Return the hex SHA-256 digest of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_run(result: RunResult, out_dir: str | Path, include_observations: bool = True,
+              invocation: dict | None = None) -> list[Path]:
+    """Write a run's results, breakdowns, observation log, sensors, dictionary, scenario and manifest into a folder.
+
+    The manifest is written last and lists the SHA-256 of every other file written.
 
     Args:
         result: The run.
         out_dir: The folder (created if missing).
         include_observations: Also write the raw observation log as Parquet.
+        invocation: How the run was asked for (``command_line`` and ``overrides``), added to the manifest.
 
     Returns:
         The paths written.
@@ -141,10 +197,15 @@ def write_run(result: RunResult, out_dir: str | Path, include_observations: bool
     put("world_summary.json", json.dumps(world_summary(result), indent=2))
     if include_observations:
         path = out / "observations.parquet"
-        result.log.to_parquet(path)
+        pq.write_table(observations_table(result), path)
         written.append(path)
+    for fmt in ("csv", "parquet"):
+        put(f"sensors.{fmt}", table_bytes(sensor_table(result), fmt))
+    put("data_dictionary.csv", dictionary_bytes(result))
     put("scenario.yaml", dump_scenario(result.config))
-    put("manifest.json", json.dumps(manifest(result.config), indent=2))
+    files = {path.name: sha256_of(path) for path in written}
+    put("manifest.json", json.dumps({**manifest(result.config), **(invocation or {}), "files_sha256": files},
+                                    indent=2))
     return written
 
 

@@ -4,8 +4,10 @@ Columns, in order:
     run_id: a stable digest of the scenario (every field, seed included) and the replicate number;
     scenario, seed, replicate;
     levers: every control (``controls.<control>.<field>``, e.g. ``controls.pseudonymisation.rotation``) and every
-        sensor deployment's settings (``sensors.<name>.<field>``, e.g. ``sensors.wifi.placement.zone_share``);
-    uncertainties and settings: ``adversary.*``, ``population.*``, ``world.*``, ``utility_weights.*``;
+        sensor deployment's settings (``sensors.<kind>.<n>.<field>``, e.g. ``sensors.wifi_bt.1.placement.zone_share``,
+        with the deployment's name in ``sensors.<kind>.<n>.name``: tables of two scenarios line up);
+    uncertainties and settings: ``adversary.*``, ``population.*``, ``world.*``, and the service weights as
+        ``weights.*`` (never ``utility_weights.*``, which would read as an outcome);
     outcomes: every ``utility_*`` then every ``risk_*``, sorted by name;
     flags: ``flag_<rule>``, True when the screening rule is raised (``simulation.dpia.flags``: screening aids, not
         legal advice), in the order of ``simulation.dpia.flags.RULES``.
@@ -31,6 +33,8 @@ LEVER_SECTIONS: tuple[str, ...] = ("controls", "sensors")
 """Scenario sections a planner moves."""
 UNCERTAINTY_SECTIONS: tuple[str, ...] = ("adversary", "population", "world", "utility_weights")
 """Scenario sections the planner does not control (or that only frame the run)."""
+COLUMN_PREFIX: dict[str, str] = {"utility_weights": "weights"}
+"""Sections whose columns take another prefix, so that no setting shares a prefix with the ``utility_*`` outcomes."""
 ID_COLUMNS: tuple[str, ...] = ("run_id", "scenario", "seed", "replicate")
 
 
@@ -57,12 +61,26 @@ def scenario_columns(config: ScenarioConfig) -> dict[str, Any]:
     """Return every lever and uncertainty of a scenario as flat columns (levers first)."""
     data = config.model_dump(mode="json")
     columns: dict[str, Any] = flatten(data["controls"], "controls")
-    for sensor in data["sensors"]:
-        name = sensor.pop("name")
-        columns.update(flatten(sensor, f"sensors.{name}"))
+    for key, sensor in zip(sensor_keys(config), data["sensors"], strict=True):
+        sensor.pop("kind")
+        columns.update(flatten(sensor, key))
     for section in UNCERTAINTY_SECTIONS:
-        columns.update(flatten(data[section], section))
+        columns.update(flatten(data[section], COLUMN_PREFIX.get(section, section)))
     return columns
+
+
+def sensor_keys(config: ScenarioConfig) -> list[str]:
+    """Return the column prefix of each sensor deployment: ``sensors.<kind>.<n>``, n counting from 1 within a kind.
+
+    Keyed by kind and rank rather than by the deployment's free name, so that the tables of two scenarios line up
+    column for column (the name is a column of its own, ``sensors.<kind>.<n>.name``).
+    """
+    seen: dict[str, int] = {}
+    keys = []
+    for sensor in config.sensors:
+        seen[sensor.kind] = seen.get(sensor.kind, 0) + 1
+        keys.append(f"sensors.{sensor.kind}.{seen[sensor.kind]}")
+    return keys
 
 
 def outcome_columns(outcomes: dict[str, float]) -> dict[str, float]:
@@ -103,7 +121,8 @@ def results_table(rows: Iterable[pd.Series]) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=list(ID_COLUMNS))
     table = pd.DataFrame([row.to_dict() for row in rows]).reset_index(drop=True)
-    groups = [*ID_COLUMNS, *LEVER_SECTIONS, *UNCERTAINTY_SECTIONS, "utility_", "risk_", "flag_"]
+    groups = [*ID_COLUMNS, *LEVER_SECTIONS, *(COLUMN_PREFIX.get(s, s) for s in UNCERTAINTY_SECTIONS), "utility_",
+              "risk_", "flag_"]
 
     def group(column: str) -> int:
         for rank, prefix in enumerate(groups):

@@ -149,3 +149,31 @@ def test_an_unexpected_failure_is_one_line_without_traceback(monkeypatch, capsys
     monkeypatch.setattr(cli, "cmd_list", lambda args: 1 / 0)
     err = _refused(capsys, ["list"])
     assert err.startswith("error: the simulation failed (ZeroDivisionError") and err.count("\n") == 1
+
+
+def test_run_writes_a_dictionary_a_sensor_table_timestamps_and_file_digests(tmp_path, capsys):
+    import hashlib
+
+    out = tmp_path / "out"
+    assert main(["run", "gdpr_baseline", "--residents", "120", "--days", "1", "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["command_line"] == ["python", "-m", "simulation", "run", "gdpr_baseline", "--residents", "120",
+                                        "--days", "1", "--out", str(out), "--quiet"]
+    assert manifest["overrides"] == {"population.residents": 120, "world.days": 1}
+    assert manifest["platform"]
+    for name, digest in manifest["files_sha256"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+    expected_files = {"results.csv", "observations.parquet", "sensors.csv", "data_dictionary.csv"}
+    assert expected_files <= set(manifest["files_sha256"])
+    log = pd.read_parquet(out / "observations.parquet")
+    assert (log["minute"] == log["slot"] * 15).all()
+    assert log["timestamp"].min() == pd.Timestamp("2024-01-01 00:00:00")  # the preset starts on a Monday
+    sensors = pd.read_csv(out / "sensors.csv")
+    assert set(log["sensor"]) <= set(sensors["sensor"]) and {"kind", "deployment", "zone"} <= set(sensors.columns)
+    dictionary = pd.read_csv(out / "data_dictionary.csv")
+    results = pd.read_csv(out / "results.csv")
+    described = dictionary[dictionary["table"] == "results"].set_index("column")
+    assert list(described.index) == list(results.columns)
+    assert described["meaning"].str.len().gt(10).all(), described[described["meaning"].str.len() <= 10]
+    assert set(dictionary.loc[dictionary["table"] == "observations", "column"]) == set(log.columns)

@@ -20,8 +20,10 @@ def test_row_has_identity_levers_uncertainties_and_every_outcome():
     assert row["seed"] == 9 and row["replicate"] == 2 and row["scenario"] == config.name
     assert row["controls.pseudonymisation.rotation"] == "hourly"
     assert row["controls.access.grants.police"] == "cctv,anpr"
-    assert row["sensors.wifi.detection_probability"] == 0.8
-    assert row["sensors.plates.placement.zone_share"] == 1.0
+    assert row["sensors.wifi_bt.1.detection_probability"] == 0.8 and row["sensors.wifi_bt.1.name"] == "wifi"
+    assert row["sensors.anpr.1.placement.zone_share"] == 1.0
+    assert not [c for c in row.index if c.startswith("utility_") and c not in OUTCOMES]  # weights are weights.*
+    assert row["weights.crowd"] == config.utility_weights["crowd"]
     assert row["adversary.known_points"] == config.adversary.known_points
     assert row["population.phone_wifi_on_share"] == config.population.phone_wifi_on_share
     for name, value in OUTCOMES.items():
@@ -47,7 +49,8 @@ def test_table_lines_up_rows_with_different_sensors():
     second = results_row(other, Assessment(outcomes={**OUTCOMES, "risk_tracking": 0.2}))
     table = results_table([first, second])
     assert len(table) == 2
-    assert {"sensors.cameras.face_recognition", "sensors.wifi.detection_probability"} <= set(table.columns)
+    assert {"sensors.cctv.1.face_recognition", "sensors.wifi_bt.1.detection_probability"} <= set(table.columns)
+    assert table.loc[1, "sensors.cctv.1.name"] == "cameras"
     outcomes = [c for c in table.columns if c.startswith(("utility_", "risk_", "flag_"))]
     assert list(table.columns[-len(outcomes):]) == outcomes  # outcomes, then the screening flags, come last
     assert table.columns[-1].startswith("flag_") and table.columns[-len(outcomes)].startswith("utility_")

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from dashboard import state
 from dashboard.methods import metric_docs
+from simulation.data_dictionary import data_dictionary
 
 st.title("How the numbers are measured")
 st.markdown(
@@ -31,3 +33,15 @@ for kind, heading in (("utility", "Utility: what each service gets"), ("risk", "
             if doc.background:
                 st.markdown("**Background**")
                 st.markdown(doc.background)
+
+st.header("Data dictionary")
+st.markdown("Every column of the results table, the observation log and the sensor table: what it means, its unit "
+            "and which way is better. The same table is in every export and every command-line output folder "
+            "(`data_dictionary.csv`).")
+result = state.current_result()
+if result is not None:
+    dictionary = data_dictionary(result.row().index, result.config)
+    st.dataframe(dictionary, hide_index=True, width="stretch")
+    st.download_button("Data dictionary (CSV)", dictionary.to_csv(index=False).encode("utf-8"),
+                       file_name="data_dictionary.csv", mime="text/csv", on_click="ignore",
+                       icon=":material/dictionary:")

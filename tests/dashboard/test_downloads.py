@@ -25,7 +25,10 @@ def test_results_zip_holds_results_breakdowns_manifest_and_scenario(tiny_run, fm
     archive = zipfile.ZipFile(io.BytesIO(downloads.results_zip(tiny_run, fmt)))
     names = set(archive.namelist())
     breakdowns = {f"breakdown_{name}.{fmt}" for name in tiny_run.assessment.breakdowns}
-    assert names == {f"results.{fmt}", "manifest.json", "scenario.yaml"} | breakdowns
+    assert names == {f"results.{fmt}", "manifest.json", "scenario.yaml", f"sensors.{fmt}",
+                     "data_dictionary.csv"} | breakdowns
+    dictionary = pd.read_csv(io.BytesIO(archive.read("data_dictionary.csv")))
+    assert {"utility_overall", "risk_overall"} <= set(dictionary["column"])
     raw = archive.read(f"results.{fmt}")
     results = pd.read_csv(io.BytesIO(raw)) if fmt == "csv" else pq.read_table(io.BytesIO(raw)).to_pandas()
     assert results["utility_overall"].iloc[0] == pytest.approx(tiny_run.outcomes["utility_overall"])
