@@ -124,7 +124,16 @@ def run_sweep(spec: SweepSpec, base: ScenarioConfig, executor: Executor | None =
     runs = expand(spec, base)
     rows = run_many([(config, settings["replicate"]) for settings, config in runs], executor=executor,
                     workers=workers, on_done=on_done)
-    return pd.DataFrame([{**settings, **row} for (settings, _), row in zip(runs, rows, strict=True)])
+    return pd.DataFrame([{**{setting_column(k): v for k, v in settings.items()}, **row}
+                         for (settings, _), row in zip(runs, rows, strict=True)])
+
+
+def setting_column(path: str) -> str:
+    """Return the results-table column of a swept setting (``utility_weights.x`` is ``weights.x`` there)."""
+    from simulation.results import COLUMN_PREFIX
+
+    section, dot, rest = path.partition(".")
+    return f"{COLUMN_PREFIX.get(section, section)}{dot}{rest}"
 
 
 def load_sweep(text: str) -> SweepSpec:

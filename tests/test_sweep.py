@@ -65,3 +65,15 @@ def test_load_sweep_reports_problems():
         load_sweep("base: x\nreplicates: 0\n")
     with pytest.raises(ScenarioError):
         load_sweep("- a\n- b\n")
+
+
+def test_swept_weights_and_replicates_keep_their_own_columns():
+    spec = SweepSpec(base="tiny", replicates=2, levers={"utility_weights.crowd": [1.0, 3.0]},
+                     overrides={"population.residents": 60, "world.days": 1})
+    table = run_sweep(spec, tiny_config(), workers=1)
+    assert list(table["replicate"]) == [0, 1, 0, 1]
+    assert list(table["weights.crowd"]) == [1.0, 1.0, 3.0, 3.0]
+    settings = [c for c in table.columns if not c.startswith(("utility_", "risk_", "flag_"))]
+    outcomes = [c for c in table.columns if c.startswith("utility_")]
+    assert not [c for c in outcomes if "." in c] and "utility_weights.crowd" not in table.columns
+    assert settings and outcomes
