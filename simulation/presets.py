@@ -1,7 +1,7 @@
 """The preset scenarios shipped in ``scenarios/``: listing them and loading one by name.
 
 Each preset is a complete scenario file whose values from real deployments carry a comment citing them (sources in
-``research/city-deployments.md``). The first line of a preset's ``description`` reads ``Title: one-line summary``.
+``docs/city-deployments.md``). The first line of a preset's ``description`` reads ``Title: one-line summary``.
 The default preset is the protective one (GDPR Art. 25, data protection by default).
 """
 

@@ -65,7 +65,7 @@ def test_preset_round_trips(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_cited_lines_carry_their_source(name):
     lines = (PRESETS_DIR / f"{name}.yaml").read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("#") and any("research/city-deployments.md" in line for line in lines[:5])
+    assert lines[0].startswith("#") and any("docs/city-deployments.md" in line for line in lines[:5])
     cited = re.compile(r"^\s*(- kind|rotation|scope|match_threshold|cctv|wifi_bt|anpr|transit_card|smart_meter|"
                        r"people_counter|env_iot|police|k|level|face_recognition|sampling_interval_minutes):\s*\S")
     uncommented = [line for line in lines if cited.match(line) and "#" not in line

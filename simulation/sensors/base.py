@@ -4,7 +4,7 @@ Sensors are plain classes, not Mesa agents. Stage 2 is a pure function of a fini
 device never moves, never acts on the model and never needs the scheduler, so a ``mesa.discrete_space.FixedAgent``
 would only add a model reference and a cell per device. Detection runs in bulk over the (slot, resident) arrays
 through a zone -> device lookup, drawing random numbers only for the residents present in covered zones
-(research/mesa.md: the architecture that reached the speed targets).
+(the architecture that reached the speed targets; bench/README.md has the figures).
 """
 
 from __future__ import annotations
