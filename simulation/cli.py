@@ -172,6 +172,39 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the DPIA-style report of a scenario as HTML or PDF."""
+    from tqdm import tqdm
+
+    from simulation.dpia.charts import ChartError
+    from simulation.dpia.report import analyse, render_html, render_pdf, report_context
+    from simulation.engine import cluster_executor
+    from simulation.pipeline import run
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".pdf"):
+        raise ValueError(f"--out must end in .html or .pdf, got {args.out!r}")
+    config = _override(resolve_scenario(args.scenario), args)
+    check_runnable(config)
+    started = time.perf_counter()
+    result = run(config)
+    with cluster_executor(args.scheduler) as executor, tqdm(unit="run", disable=args.quiet) as bar:
+        def progress(done: int, planned: int) -> None:
+            bar.total = planned
+            bar.update(done - bar.n)
+
+        analysis = analyse(config, executor=executor, workers=args.workers, on_progress=progress)
+    try:
+        html = render_html(report_context(result, analysis))
+        data = render_pdf(html) if out.suffix.lower() == ".pdf" else html.encode("utf-8")
+    except ChartError as error:
+        raise ValueError(str(error)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data) / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK
+
+
 def _positive(text: str) -> int:
     """Parse a whole number of at least 1."""
     try:
@@ -303,6 +336,15 @@ def build_parser() -> argparse.ArgumentParser:
     advise.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://127.0.0.1:8786")
     advise.add_argument("--quiet", action="store_true", help="no progress bar")
     advise.set_defaults(handler=cmd_recommend)
+
+    report = commands.add_parser("report", help="a DPIA-style report of a scenario, as HTML or PDF")
+    report.add_argument("scenario")
+    scale_options(report)
+    report.add_argument("--out", required=True, help="FILE.html or FILE.pdf")
+    report.add_argument("--workers", type=_positive, default=2, help="local processes (default 2)")
+    report.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://127.0.0.1:8786")
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report.set_defaults(handler=cmd_report)
     return parser
 
 

@@ -105,13 +105,17 @@ def _text(value: Any) -> str:
     return ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
 
 
+def apply_changes(config: ScenarioConfig, changes: list[Change]) -> ScenarioConfig:
+    """Return the scenario with the edits made, in order (validated)."""
+    data = config.model_dump(mode="json")
+    for change in changes:
+        change.applied_to(data)
+    return ScenarioConfig.model_validate(data)
+
+
 def combine(config: ScenarioConfig, chosen: list[Alternative]) -> ScenarioConfig:
     """Return the scenario with every chosen alternative's edits made, in order (validated)."""
-    data = config.model_dump(mode="json")
-    for alternative in chosen:
-        for change in alternative.changes:
-            change.applied_to(data)
-    return ScenarioConfig.model_validate(data)
+    return apply_changes(config, [change for alternative in chosen for change in alternative.changes])
 
 
 def _set(control: str, phrase: str, lever: str, dataset: str = "", **paths: Any) -> Alternative:

@@ -14,9 +14,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -48,11 +48,13 @@ class Recommendations:
         base: The current scenario, run.
         singles: Every alternative, run one at a time, in the order generated.
         combinations: The greedy combinations: the best two, three, ... alternatives applied together.
+        extra: The results rows of the other scenarios asked for (``recommend``'s ``extra``), in order.
     """
 
     base: Evaluated
     singles: list[Evaluated]
     combinations: list[Evaluated]
+    extra: list[dict] = field(default_factory=list)
 
     @property
     def ranked(self) -> list[Evaluated]:
@@ -119,7 +121,7 @@ def distinct(ranked: list[Evaluated], limit: int) -> list[Evaluated]:
 
 
 def recommend(config: ScenarioConfig, executor: Executor | None = None, workers: int = 2,
-              on_progress: Progress | None = None) -> Recommendations:
+              on_progress: Progress | None = None, extra: Sequence[ScenarioConfig] = ()) -> Recommendations:
     """Run the current scenario and its alternatives, then the greedy combinations, and return them.
 
     Args:
@@ -128,6 +130,8 @@ def recommend(config: ScenarioConfig, executor: Executor | None = None, workers:
             process pool of ``workers`` processes (1: in this process).
         workers: Size of the local pool.
         on_progress: Called with (runs done, runs planned) after each run.
+        extra: Other scenarios on the same world to run with the first wave (the DPIA report's scenarios without
+            each measure), so they share its workers.
 
     Returns:
         The runs; ``.sentences()``, ``.table()`` and ``.frontier`` present them.
@@ -135,7 +139,7 @@ def recommend(config: ScenarioConfig, executor: Executor | None = None, workers:
     from simulation.engine import run_many
 
     options = alternatives(config)
-    planned = 1 + len(options) + MAX_COMBINED - 1
+    planned = 1 + len(options) + len(extra) + MAX_COMBINED - 1
     done = 0
 
     def tick(count: int) -> None:
@@ -144,10 +148,11 @@ def recommend(config: ScenarioConfig, executor: Executor | None = None, workers:
         if on_progress:
             on_progress(done, planned)
 
-    first = run_many([(config, 0), *((option.apply(config), 0) for option in options)], executor=executor,
-                     workers=workers, on_done=tick)
+    first = run_many([(config, 0), *((option.apply(config), 0) for option in options), *((c, 0) for c in extra)],
+                     executor=executor, workers=workers, on_done=tick)
     base = Evaluated(CURRENT, (), first[0])
-    singles = [Evaluated(option.phrase, (option,), row) for option, row in zip(options, first[1:], strict=True)]
+    singles = [Evaluated(option.phrase, (option,), row)
+               for option, row in zip(options, first[1:1 + len(options)], strict=True)]
     chosen = [choice.alternatives[0] for choice in distinct(rank(base, singles), MAX_COMBINED)]
     prefixes = [chosen[:size] for size in range(2, len(chosen) + 1)]
     planned = done + len(prefixes)
@@ -157,4 +162,4 @@ def recommend(config: ScenarioConfig, executor: Executor | None = None, workers:
                     for prefix, row in zip(prefixes, rows, strict=True)]
     if on_progress:
         on_progress(done, done)
-    return Recommendations(base=base, singles=singles, combinations=combinations)
+    return Recommendations(base=base, singles=singles, combinations=combinations, extra=first[1 + len(options):])
