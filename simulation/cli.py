@@ -1,4 +1,4 @@
-"""Command line: ``python -m simulation run | sweep | recommend | report | extrapolate | validate | list | export``.
+"""Command line: ``python -m simulation run | sweep | recommend | extrapolate | check-model | validate | list``.
 
 Every problem is reported as a readable message on stderr with a non-zero exit code, never a traceback.
 ``validate`` refuses everything ``run`` would refuse: it also loads the scenario's city and checks that the sensors'
@@ -21,7 +21,7 @@ from simulation.scenario import ScenarioConfig
 from simulation.scenario_errors import capped, readable_problems, shorten
 from simulation.scenario_io import ScenarioError, dump_scenario, load_scenario
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_FACTS_OUTSIDE = 0, 1, 2, 3
 
 
 def resolve_scenario(reference: str) -> ScenarioConfig:
@@ -246,6 +246,25 @@ def cmd_extrapolate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check_model(args: argparse.Namespace) -> int:
+    """Measure the stylised facts of mobility and re-identification on a run; exit 3 if one is outside tolerance."""
+    from simulation.model import build_world
+    from simulation.validity import OUTSIDE, check_model
+    from simulation.validity.report import format_facts, write_facts
+
+    config = _override(resolve_scenario(args.scenario), args)
+    check_runnable(config)
+    started = time.perf_counter()
+    facts = check_model(build_world(config, progress=not args.quiet), config)
+    print(f"{config.name}: {config.population.residents:,} residents x {config.world.days} days, seed "
+          f"{config.seed} ({time.perf_counter() - started:.1f} s)\n")
+    print(format_facts(facts))
+    if args.out:
+        written = write_facts(facts, args.out, png=not args.no_png)
+        print(f"\nwrote {len(written)} files to {args.out}")
+    return EXIT_FACTS_OUTSIDE if any(f.verdict == OUTSIDE for f in facts) else EXIT_OK
+
+
 def _sweep_text(name: str) -> str:
     """Return a sweep spec file's text, refused if missing, too large or not UTF-8."""
     from simulation.scenario_io import MAX_BYTES
@@ -304,6 +323,17 @@ def build_parser() -> argparse.ArgumentParser:
     extra.add_argument("--out", help="CSV file for the table (metric, share at each size, extrapolation)")
     extra.add_argument("--quiet", action="store_true")
     extra.set_defaults(handler=cmd_extrapolate)
+
+    check = commands.add_parser(
+        "check-model", help="measure the published laws of mobility and re-identification on a run (exit 3 if "
+                            "one is outside its tolerance)")
+    check.add_argument("scenario", nargs="?", default="gdpr_baseline",
+                       help="scenario file or preset name (default gdpr_baseline)")
+    scale_options(check)
+    check.add_argument("--out", help="folder for facts.csv, plots.html and one PNG chart per fact")
+    check.add_argument("--no-png", action="store_true", help="write no PNG charts (they need Chromium)")
+    check.add_argument("--quiet", action="store_true", help="no progress bar")
+    check.set_defaults(handler=cmd_check_model)
 
     validate = commands.add_parser("validate", help="check scenario files")
     validate.add_argument("files", nargs="+")

@@ -1,0 +1,50 @@
+"""What the facts are measured on: one run's World, its stays and trips, and transit-card taps at every station.
+
+The card taps come from a reference deployment (a reader at every station, every tap recorded), not from the
+scenario's own sensors, so that the facts measure the mobility model (stage 1) whatever a scenario deploys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from simulation.scenario import ScenarioConfig, TransitCardSensor
+from simulation.validity.movements import Movements, movements
+from simulation.world import World
+
+REFERENCE_CARD_READERS = TransitCardSensor(name="validity_card_readers", placement={"zone_share": 1.0},
+                                           detection_probability=1.0,
+                                           sampling_interval_minutes=15)
+"""A reader at every station recording every tap (its interval is set to the world's slot)."""
+
+
+@dataclass(eq=False)
+class Evidence:
+    """One run, as the facts read it.
+
+    Attributes:
+        world: Stage 1 output.
+        config: The scenario (its seed names the random streams of the measurements).
+    """
+
+    world: World
+    config: ScenarioConfig
+
+    @cached_property
+    def movements(self) -> Movements:
+        """The stays and trips of the world."""
+        return movements(self.world)
+
+    @cached_property
+    def card_taps(self) -> dict[str, np.ndarray]:
+        """Every tap of a card at a station: ``card`` (dense code), ``zone``, ``slot`` arrays."""
+        from simulation.sensors import observe
+
+        readers = REFERENCE_CARD_READERS.model_copy(update={"sampling_interval_minutes": self.world.slot_minutes})
+        config = self.config.model_copy(update={"sensors": [readers]})
+        records = observe(self.world, config).records
+        card = np.unique(records["token"].to_numpy(), return_inverse=True)[1].astype(np.int64)
+        return {"card": card, "zone": records["zone"].to_numpy(np.int64), "slot": records["slot"].to_numpy(np.int64)}
