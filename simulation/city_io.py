@@ -24,12 +24,13 @@ import pandas as pd
 
 from simulation.city import City, CityError
 from simulation.codes import LAND_USES, RESIDENTIAL_USES
+from simulation.resources import shipped
 from simulation.routing import components, grid_links, manhattan
 from simulation.safe_json import read_json
 from simulation.scenario_errors import ScenarioError, shorten
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("zone_id", "x", "y", "land_use", "district", "road", "station", "lines")
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = shipped("data")
 """The zone tables shipped with the project."""
 DEFAULT_CITY_PATH = DATA_DIR / "default_city.csv"
 TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".geojson", ".json")

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulation.resources import shipped
 from simulation.scenario import ScenarioConfig
 from simulation.scenario_io import ScenarioError, load_scenario
 
-PRESETS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+PRESETS_DIR = shipped("scenarios")
 """Folder of the preset files (``<name>.yaml``); sweep specs live in its ``sweeps/`` subfolder."""
 DEFAULT_PRESET = "gdpr_baseline"
 """The preset a run, the dashboard and the README start from."""

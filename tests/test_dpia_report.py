@@ -38,12 +38,12 @@ def test_overall_level_is_symmetric_and_grows_with_either_axis():
 
 def test_risk_points_read_the_per_resident_table_and_tolerate_new_or_missing_attacks():
     residents = pd.DataFrame({"resident": range(4), "singled_out": [True, True, False, False],
-                              "tracked": [True, False, False, False], "trajectory_recovered": [True] * 4,
+                              "tracked": [True, False, False, False], "membership_inferred": [True] * 4,
                               "any_attack": [True, True, False, True], "records": [3, 2, 0, 1]})
     found = {p.event.column: p for p in risk_points(residents)}
-    assert set(found) == {"singled_out", "tracked", "trajectory_recovered"}
+    assert set(found) == {"singled_out", "tracked", "membership_inferred"}
     assert found["singled_out"].share == 0.5 and LEVELS[found["singled_out"].likelihood] == "maximum"
-    assert found["trajectory_recovered"].event.severity == 2  # an attack this version does not know yet
+    assert found["membership_inferred"].event.severity == 2  # an attack this version does not know yet
 
 
 def test_each_measure_is_undone_alone_and_all_together():

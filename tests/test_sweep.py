@@ -49,17 +49,6 @@ def test_sweep_builds_each_world_once_per_seed_and_matches_single_runs(monkeypat
     assert set(table["controls.pseudonymisation.rotation"]) == {"never", "hourly"}
 
 
-def test_sweep_on_a_dask_cluster_gives_the_same_table():
-    distributed = pytest.importorskip("distributed")
-    spec = SweepSpec(base="tiny", replicates=1, levers={"controls.k_suppression.k": [0, 5]},
-                     overrides={"population.residents": 80, "world.days": 1})
-    local = run_sweep(spec, tiny_config(), workers=1)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        remote = run_sweep(spec, tiny_config(), executor=client.get_executor())
-    assert local.drop(columns=["run_id"], errors="ignore").equals(remote.drop(columns=["run_id"], errors="ignore"))
-
-
 def test_load_sweep_reports_problems():
     with pytest.raises(ScenarioError):
         load_sweep("base: x\nreplicates: 0\n")

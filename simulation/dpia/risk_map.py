@@ -67,6 +67,9 @@ EVENTS: tuple[Event, ...] = (
     Event("sensitive_inferred", "Sensitive visits exposed", 3,
           "Visits to clinics, places of worship or nightlife are attributed to them (health, religion: GDPR Art. 9).",
           "risk_sensitive_inference"),
+    Event("trajectory_recovered", "Movements rebuilt from published counts", 2,
+          "Their week's movements are rebuilt from the published aggregates alone and picked out.",
+          "risk_trajectory_recovery"),
 )
 """The known feared events, with their severity and why."""
 NOT_EVENTS: tuple[str, ...] = ("resident", "profile", "records", "records_in_profile", "datasets_in_profile",

@@ -40,7 +40,7 @@ SERVICE_SOURCES: dict[str, tuple[str, ...]] = {
 }
 """The sensor kinds each service's estimator reads (see ``simulation.metrics.utility``)."""
 COUNT_OUTCOMES: tuple[str, ...] = ("risk_exposure_resident_days", "risk_face_false_alerts_per_10k",
-                                   "risk_dp_epsilon_total", "risk_trajectory_recovery")
+                                   "risk_dp_epsilon_total")
 """Figures shown beside the per-resident risks when the run measured them (read by name; another version of the
 simulation may not have them)."""
 
