@@ -19,6 +19,7 @@ page = st.navigation([
     st.Page("dashboard/pages/resident_week.py", title="A resident's week", icon=":material/person:",
             url_path="resident"),
     st.Page("dashboard/pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
+    st.Page("dashboard/pages/decide.py", title="Decide", icon=":material/gavel:", url_path="decide"),
     st.Page("dashboard/pages/export.py", title="Export and share", icon=":material/share:", url_path="export"),
     st.Page("dashboard/pages/methods.py", title="Methods", icon=":material/menu_book:", url_path="methods"),
     st.Page("dashboard/pages/present.py", title="Present (projector)", icon=":material/slideshow:",

@@ -55,11 +55,30 @@ def stages_of(config: ScenarioConfig) -> tuple:
         return world, log
 
 
-def forget_stages() -> None:
-    """Drop every world and log this process keeps (after an in-process batch, so they do not linger)."""
+def forget_stages(keep: set[str] | frozenset[str] = frozenset()) -> None:
+    """Drop the worlds and logs this process keeps, but those under ``keep`` (after an in-process batch)."""
     with _LOCK:
-        _STAGES.clear()
-        _BUILDING.clear()
+        for key in [k for k in _STAGES if k not in keep]:
+            del _STAGES[key]
+            _BUILDING.pop(key, None)
+
+
+@contextmanager
+def using_stages(config: ScenarioConfig, world: object, log: object) -> Iterator[None]:
+    """Let the runs of this block use a world and log built elsewhere (the dashboard's) for this scenario's key.
+
+    The engine only reads them. They are dropped from the engine's keeping when the block ends.
+    """
+    from simulation.pipeline import stage_key
+
+    key = stage_key(config, 2)
+    with _LOCK:
+        _STAGES[key] = (world, log)
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _STAGES.pop(key, None)
 
 
 def run_one(config: ScenarioConfig, replicate: int = 0) -> dict:
@@ -111,13 +130,14 @@ def run_many(runs: Sequence[tuple[ScenarioConfig, int]], executor: Executor | No
     order = sorted(range(len(runs)), key=lambda i: (stage_key(runs[i][0], 2), i))  # same world: consecutive
     rows: list[dict | None] = [None] * len(runs)
     if executor is None and (workers <= 1 or len(runs) <= 1):
+        kept = set(_STAGES)  # lent by using_stages, or a caller's: not this batch's to drop
         try:
             for index in order:
                 rows[index] = run_one(*runs[index])
                 if on_done:
                     on_done(1)
         finally:
-            forget_stages()
+            forget_stages(keep=kept)
         return rows  # type: ignore[return-value]
     pool = executor if executor is not None else local_pool(min(workers, len(runs)))
     try:
