@@ -57,8 +57,8 @@ def plain_sentences(outcomes: dict[str, float], config: ScenarioConfig) -> dict[
         "risk_linkage": "{p} of residents have records in two or more datasets that the attacker joins together.",
         "risk_sensitive_inference": ("Visits to clinics, places of worship or nightlife can be attributed for "
                                      "{p} of residents."),
-        "risk_trajectory_recovery": ("From the published counts alone, the movements of {p} of residents can be "
-                                     "rebuilt and picked out."),
+        "risk_trajectory_recovery": ("From the published counts alone, a day of the movements of {p} of residents "
+                                     "can be rebuilt and picked out."),
         "risk_overall": "At least one attack succeeds against {p} of residents.",
     }
     for name, template in templates.items():

@@ -11,9 +11,7 @@ time (ATTACKED_KINDS: cameras, Wi-Fi/Bluetooth, plate readers, card gates), one 
 households that never move, people counters count crossings with nobody behind them in the log, and environment
 sensors count readings, so they are left out. Only released cells are read (``aggregate_tables``): noisy counts
 are rounded and negatives clipped to 0 (post-processing, free under differential privacy), cells removed by
-k-suppression are missing. A table whose published noise scale (the audit's) is MAX_NOISE_SCALE people per cell
-or more is left alone (breakdown ``skipped``): at that scale the attack recovered nobody in the fine-count test
-scenario, while its cost grows with the phantom people the noise puts in every cell.
+k-suppression are missing.
 
 **Method**, Xu et al.'s three steps:
 1. *Chains* (``count_chains``): each count is split into slots, and the slots of consecutive bins are linked by a
@@ -32,17 +30,26 @@ other); one that knows p points of their week (p = ``adversary.known_points``, d
 table's sensors captured them) picks the one trajectory passing through all p. No match, or several, is no pick.
 
 **Recovered** (per-resident column ``trajectory_recovered`` of ``resident_outcomes``): some table gives a single
-picked trajectory which, on at least one day, has accuracy ACCURACY_THRESHOLD or more:
-``shared cells / max(cells of the trajectory that day, the resident's true cells that day)``. A resident's true
-cells are the (bin, unit) cells in which the table's sensors captured them (from the observation log, opted-out
-phones removed; before differential privacy's bounding and noise and before k-suppression, which are what protect
-them); a trajectory's cells are the distinct (bin, unit) cells of its chains. The accuracy is Xu et al.'s
-"fraction of correctly recovered locations" made symmetric, so a trajectory crowded enough to cover many people's
-cells is nobody's. Ground truth is read only to draw the adversary's knowledge and to score.
+picked trajectory which, on at least one day, (a) has accuracy ACCURACY_THRESHOLD or more,
+``shared cells / max(cells of the trajectory that day, the resident's true cells that day)``, and (b) places the
+resident right at least once at a unit other than their home and work. A resident's true cells are the (bin, unit)
+cells in which the table's sensors captured them (from the observation log, opted-out phones removed; before
+differential privacy's bounding and noise and before k-suppression, which are what protect them); a trajectory's
+cells are the distinct (bin, unit) cells of its chains; a shared cell of a unit of z zones counts 1/z (coarser
+units reveal less). The accuracy is Xu et al.'s "fraction of correctly recovered locations" made symmetric, so a
+trajectory crowded enough to cover many people's cells is nobody's. Condition (b) is the control: a trajectory that
+merely sits at a resident's home or workplace matches them for much of the day, even one made of noise alone (under
+differential privacy such trajectories "recovered" more residents than the exact counts did, until (b) was
+required); one that also finds them somewhere else followed them. Ground truth is read only to draw the adversary's
+knowledge and to score.
 
 Outcomes: ``risk_trajectory_recovery`` (share of all residents recovered) and
 ``risk_trajectory_recovery_accuracy`` (mean daily accuracy of the picked trajectories, over the residents and
 tables where one was picked and the days it covers; 0 if none). Breakdown: per attacked table.
+
+A table whose published noise scale (the release audit's) is MAX_NOISE_SCALE people per cell or more is left
+alone (breakdown ``skipped``): the attack's work grows with the phantom people the noise puts in every cell, and at
+those scales it recovered nobody (``docs/aggregate-attack.md``).
 """
 
 from __future__ import annotations
@@ -70,9 +77,8 @@ TRAVEL_KMH = 30.0
 GAP_MINUTES = 45
 """Longest time a person may go uncounted (missed detections, a trip between sensors) and still be followed."""
 MAX_NOISE_SCALE = 2.0
-"""Published noise scale (people per cell) from which the adversary leaves a table alone: at 2 (epsilon 4 with 8
-contributions) it recovered nobody in the fine-count test scenario, and every domain cell then holds phantom
-people, so the attack's cost grows with the noise."""
+"""Published noise scale (people per cell) from which the adversary leaves a table alone (measured: nobody
+recovered from scale 0.5 up, fine-count scenario and unregulated_surveillance; docs/aggregate-attack.md)."""
 DAY_START_MINUTES = 4 * 60
 """Time of day at which daily trajectories are cut (04:00)."""
 BREAKDOWN_COLUMNS: tuple[str, ...] = (
@@ -118,11 +124,8 @@ def chain_places(chains: Chains, held: KindCounts, start_weekday: int) -> tuple[
     Home: the unit where it spends most night bins (22:00-06:00); work: most weekday bins 9:00-17:00 (the hours of
     ``traces``, as the attacks on records use).
     """
-    start = np.arange(held.n_bins) * held.bin_minutes
-    hour = (start % 1440) // 60
-    weekday = (start // 1440 + start_weekday) % 7
     out = []
-    for in_window in (np.isin(hour, NIGHT_HOURS), np.isin(hour, WORK_HOURS) & (weekday < 5)):
+    for in_window in _windows(held, start_weekday):
         cumulative = np.r_[0, np.cumsum(in_window)]
         weight = cumulative[chains.seg_last + 1] - cumulative[chains.seg_first]
         some = weight > 0
@@ -251,13 +254,16 @@ def compact_cells(held: KindCounts, truth: TrueCells, cell: np.ndarray) -> tuple
 
 
 def daily_accuracy(found: Trajectories, picked: np.ndarray, held: KindCounts, truth: TrueCells,
-                   day_of_bin: np.ndarray, release_units: np.ndarray) -> np.ndarray:
-    """Return the accuracy of each resident's picked trajectory on each day it covers (NaN elsewhere).
+                   day_of_bin: np.ndarray, release_units: np.ndarray,
+                   known_units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return, per resident and day, the accuracy of their picked trajectory and what it gets right elsewhere.
 
-    Per (resident, day): shared cells / max(cells of the trajectory that day, the resident's true cells that day),
-    a trajectory's cells being the distinct (bin, unit) cells of its pieces. A shared cell of a unit of z zones
-    counts 1/z: it places the resident in one of z zones, where a guess of the zone is right one time in z, so
-    coarser units reveal less (at zone resolution every shared cell counts 1). Shape (n_residents, n_days).
+    Accuracy (NaN on days the trajectory has no cell): shared cells / max(the trajectory's cells that day, the
+    resident's true cells that day), a trajectory's cells being the distinct (bin, unit) cells of its pieces. A
+    shared cell of a unit of z zones counts 1/z: it places the resident in one of z zones, where a guess of the zone
+    is right one time in z, so coarser units reveal less (at zone resolution every shared cell counts 1).
+    Elsewhere: the shared cells (weighted likewise) at units other than the resident's home and work. Both arrays
+    have shape (n_residents, n_days).
 
     Args:
         found: The trajectories.
@@ -266,19 +272,20 @@ def daily_accuracy(found: Trajectories, picked: np.ndarray, held: KindCounts, tr
         truth: Each resident's true cells in it.
         day_of_bin: Day of every bin.
         release_units: Released unit of every zone (``Release.units``).
+        known_units: Each resident's home and work units (released ids, -1 for none), shape (n_residents, 2).
     """
     chains = found.chains
     n_units = chains.counts.shape[1]
     n_cells = chains.counts.size
     n_days = int(day_of_bin[-1]) + 1
     n_residents = len(picked)
-    out = np.full((n_residents, n_days), np.nan)
+    accuracy = np.full((n_residents, n_days), np.nan)
     trajectory_of_seg = found.of_chain[chains.seg_chain]
     wanted = np.zeros(found.n + 1, dtype=bool)
     wanted[picked[picked >= 0]] = True
     seg = np.flatnonzero(wanted[trajectory_of_seg])  # -1 reads the last entry, always False
     if seg.size == 0:
-        return out
+        return accuracy, np.zeros((n_residents, n_days))
     length = chains.seg_last[seg] - chains.seg_first[seg] + 1
     at = np.repeat(seg, length)
     time_bin = chains.seg_first[at] + np.arange(at.size) - np.repeat(np.cumsum(length) - length, length)
@@ -295,12 +302,24 @@ def daily_accuracy(found: Trajectories, picked: np.ndarray, held: KindCounts, tr
     zones_in = np.bincount(np.asarray(release_units, dtype=np.int64))[held.grid.unit]  # zones per compact unit
     weight = np.where(shared, 1.0 / zones_in[np.maximum(unit, 0)], 0.0)
     hits = np.bincount(slot, weights=weight, minlength=n_residents * n_days).reshape(n_residents, n_days)
+    global_unit = cell % truth.n_units
+    away = (global_unit != known_units[resident, 0]) & (global_unit != known_units[resident, 1])
+    elsewhere = np.bincount(slot[away], weights=weight[away],
+                            minlength=n_residents * n_days).reshape(n_residents, n_days)
     true_size = np.bincount(slot, minlength=n_residents * n_days).reshape(n_residents, n_days)
     trajectory_size = size[picked[targets]]
-    covered = trajectory_size > 0
-    denominator = np.maximum(true_size[targets], trajectory_size)
-    out[targets] = np.where(covered, hits[targets] / np.maximum(denominator, 1), np.nan)
-    return out
+    rows, days = np.nonzero(trajectory_size > 0)
+    accuracy[targets[rows], days] = (hits[targets[rows], days]
+                                     / np.maximum(true_size[targets[rows], days], trajectory_size[rows, days]))
+    return accuracy, elsewhere
+
+
+def _windows(held: KindCounts, start_weekday: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return, per bin, whether it is a night bin (22:00-06:00) and whether a weekday bin 9:00-17:00."""
+    start = np.arange(held.n_bins) * held.bin_minutes
+    hour = (start % 1440) // 60
+    weekday = (start // 1440 + start_weekday) % 7
+    return np.isin(hour, NIGHT_HOURS), np.isin(hour, WORK_HOURS) & (weekday < 5)
 
 
 def recovered_trajectories(ctx: AssessmentContext, held: KindCounts, start_weekday: int) -> Trajectories:
@@ -311,11 +330,13 @@ def recovered_trajectories(ctx: AssessmentContext, held: KindCounts, start_weekd
     return join_days(split_days(whole, day_of_bin(held)), held, start_weekday)
 
 
-def attack_kind(ctx: AssessmentContext, held: KindCounts, knowledge: Knowledge) -> tuple[np.ndarray, dict]:
-    """Return each resident's best and mean daily accuracy in one table, and the table's breakdown row.
+def attack_kind(ctx: AssessmentContext, held: KindCounts,
+                knowledge: Knowledge) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Return what one table gives away, per resident, and the table's breakdown row.
 
     Returns:
-        An (n_residents, 2) array (NaN where no trajectory is picked) and the breakdown row.
+        Per resident: whether a day of their movements is recovered, the mean daily accuracy of the trajectory
+        picked for them (NaN if none); and the breakdown row.
     """
     n = ctx.world.n_residents
     found = recovered_trajectories(ctx, held, knowledge.start_weekday)
@@ -326,20 +347,21 @@ def attack_kind(ctx: AssessmentContext, held: KindCounts, knowledge: Knowledge) 
     else:
         picked = pick_by_points(found, held, truth, knowledge.known_points,
                                 ctx.rng(f"trajectory_recovery.{held.kind}"))
-    daily = daily_accuracy(found, picked, held, truth, day_of_bin(held), ctx.release.units)
+    daily, elsewhere = daily_accuracy(found, picked, held, truth, day_of_bin(held), ctx.release.units,
+                                      np.column_stack([knowledge.home_unit, knowledge.work_unit]))
     covered = ~np.isnan(daily)
-    best = np.where(covered.any(axis=1), np.nanmax(np.where(covered, daily, -1.0), axis=1), np.nan)
-    mean = np.where(covered.any(axis=1), np.nansum(daily, axis=1) / np.maximum(covered.sum(axis=1), 1), np.nan)
-    picked_any = ~np.isnan(best)
+    recovered = ((np.nan_to_num(daily) >= ACCURACY_THRESHOLD) & (elsewhere > 0)).any(axis=1)
+    has_pick = covered.any(axis=1)
+    mean = np.full(n, np.nan)
+    mean[has_pick] = np.nansum(daily[has_pick], axis=1) / covered[has_pick].sum(axis=1)
     row = {
         "dataset": held.kind, "slots": int(chains.counts.sum()), "chains": chains.n_chains, "trajectories": found.n,
         "links_gap": chains.links["gap"], "links_near": chains.links["near"], "links_far": chains.links["far"],
-        "residents_counted": float(np.count_nonzero(truth.sizes()) / max(n, 1)), "picked": float(picked_any.mean()),
-        "recovered": float((best >= ACCURACY_THRESHOLD).mean()),
-        "accuracy": float(np.nanmean(mean)) if picked_any.any() else 0.0, "skipped": "",
+        "residents_counted": float(np.count_nonzero(truth.sizes()) / max(n, 1)), "picked": float(has_pick.mean()),
+        "recovered": float(recovered.mean()), "accuracy": float(mean[has_pick].mean()) if has_pick.any() else 0.0,
+        "skipped": "",
     }
-    accuracy = np.column_stack([best, mean])
-    return accuracy, row
+    return recovered, mean, row
 
 
 def aggregate_recovery(ctx: AssessmentContext) -> tuple[MetricResult, np.ndarray]:
@@ -364,9 +386,9 @@ def aggregate_recovery(ctx: AssessmentContext) -> tuple[MetricResult, np.ndarray
             rows.append({**dict.fromkeys(BREAKDOWN_COLUMNS, 0), "dataset": kind,
                          "slots": int(slot_counts(held.counts).sum()), "skipped": "noise"})
             continue
-        accuracy, row = attack_kind(ctx, held, knowledge)
-        recovered |= accuracy[:, 0] >= ACCURACY_THRESHOLD
-        accuracies.append(accuracy[~np.isnan(accuracy[:, 1]), 1])
+        given_away, accuracy, row = attack_kind(ctx, held, knowledge)
+        recovered |= given_away
+        accuracies.append(accuracy[~np.isnan(accuracy)])
         rows.append(row)
     picked = np.concatenate(accuracies) if accuracies else np.empty(0)
     result = MetricResult(
