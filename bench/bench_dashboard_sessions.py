@@ -16,44 +16,15 @@ import sys
 import time
 from pathlib import Path
 
-import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.browser.server import start_server, stop_server  # noqa: E402
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    """Return the current (VmRSS) and peak (VmHWM) resident memory of a process, in MB."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            fields[key] = int(value.split()[0]) / 1024
-    return fields
+from tests.browser.sessions import memory_mb, open_session  # noqa: E402
 
 
 async def first_chart_seconds(url: str, timeout: float) -> tuple[float | None, float | None]:
     """Open one session; return the seconds until its first plotly chart arrives and until its page is complete."""
-    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-    start = time.perf_counter()
-    async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, origin=url) as ws:
-        request = BackMsg()
-        request.rerun_script.query_string = ""
-        request.rerun_script.page_script_hash = ""
-        await ws.send(request.SerializeToString())
-        deadline, chart = start + timeout, None
-        while time.perf_counter() < deadline:
-            message = ForwardMsg()
-            message.ParseFromString(await asyncio.wait_for(ws.recv(), deadline - time.perf_counter()))
-            kind = message.WhichOneof("type")
-            if (chart is None and kind == "delta" and message.delta.WhichOneof("type") == "new_element"
-                    and message.delta.new_element.WhichOneof("type") == "plotly_chart"):
-                chart = time.perf_counter() - start
-            if kind == "script_finished":
-                return chart, time.perf_counter() - start
-    return chart, None
+    report = await open_session(url, "", timeout)
+    return report.chart_seconds, report.finished_seconds
 
 
 async def many(url: str, sessions: int, timeout: float) -> list[tuple[float | None, float | None]]:

@@ -44,6 +44,16 @@ METRIC_HELP: dict[str, str] = {
 }
 
 
+def preset_title(name: str) -> str:
+    """Return how the preset picker shows a preset: its title and name."""
+    return f"{state.presets()[name].title} ({name})"
+
+
+def pick_preset() -> None:
+    """Preset picker callback: load the preset chosen."""
+    state.choose_preset(st.session_state["preset_picker"])
+
+
 def problems_box(title: str, problems: list[str]) -> None:
     """Show a list of problems as one error message, each problem escaped and the list capped.
 

@@ -12,14 +12,11 @@ each stage's output under its stage key, with
   every new visitor opens);
 - one computation per key: a session asking for an output another session is computing waits for that result.
 
-:func:`release_memory` then drops what the simulation's own memos kept of dropped outputs and returns freed
-memory to the operating system (glibc's ``malloc_trim``), so the process shrinks once visitors have left.
+:mod:`dashboard.server_memory` sweeps it and gives the memory back once visitors have left.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import dataclasses
 import threading
 import time
@@ -30,8 +27,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from simulation.memo import forget_dead_entries
 
 _ARRAY_PARTS = ("_ndarray", "_data", "_mask", "_codes", "categories")
 """Where pandas' extension arrays keep their numpy buffers (plain, masked and categorical arrays)."""
@@ -200,38 +195,3 @@ class StageCache:
         del self._entries[key]
         children = [child for child, entry in self._entries.items() if entry.parent == key]
         return 1 + sum(self._drop(child) for child in children)
-
-
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
-
-
-def release_memory() -> None:
-    """Drop the memos' results of collected outputs and give freed heap memory back to the operating system."""
-    forget_dead_entries()
-    trim = getattr(_LIBC, "malloc_trim", None)
-    if trim is not None:  # glibc: without it, memory freed by Python and numpy stays in the process's heap
-        trim(0)
-
-
-def start_janitor(cache: StageCache, every_seconds: float, quiet: Callable[[], bool]) -> threading.Thread:
-    """Start a daemon thread that drops idle outputs and, when no run is in progress, releases memory.
-
-    Args:
-        cache: The cache to sweep.
-        every_seconds: Time between sweeps.
-        quiet: Returns whether no run is in progress (memos are only swept then).
-    """
-
-    def sweep() -> None:
-        while True:
-            time.sleep(every_seconds)
-            dropped = cache.drop_idle()
-            if dropped and quiet():
-                import gc
-
-                gc.collect()
-                release_memory()
-
-    thread = threading.Thread(target=sweep, name="stage-cache-janitor", daemon=True)
-    thread.start()
-    return thread

@@ -31,8 +31,9 @@ import streamlit as st
 from dashboard import cities, frames, settings, share
 from dashboard.admission import Gate, Limits, RefusedError, scale_problems
 from dashboard.safe_text import md, problem_lines
+from dashboard.server_memory import start_janitor
 from dashboard.settings import scale_overrides
-from dashboard.stage_cache import StageCache, start_janitor
+from dashboard.stage_cache import StageCache
 from simulation import pipeline
 from simulation.city import CityError, load_city
 from simulation.observations import ObservationLog

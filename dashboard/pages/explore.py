@@ -9,9 +9,10 @@ st.title("What the city gains, what residents give away")
 components.scenario_banner()
 
 names = list(state.presets())
+# callbacks from modules, never defined here: a widget keeps its callbacks, and a function defined in a page keeps
+# the page's variables (this run's results) alive as long as the session lives
 st.selectbox("Start from a preset", names, index=names.index(state.reference()), key="preset_picker",
-             format_func=lambda name: f"{state.presets()[name].title} ({name})",
-             on_change=lambda: state.choose_preset(st.session_state["preset_picker"]),
+             format_func=components.preset_title, on_change=components.pick_preset,
              help="Loads the preset's sensors and controls; the numbers below are compared with it.")
 st.caption(state.presets()[state.reference()].summary)
 

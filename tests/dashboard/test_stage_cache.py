@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.stage_cache import StageCache, deep_nbytes, release_memory
+from dashboard.server_memory import release_memory
+from dashboard.stage_cache import StageCache, deep_nbytes
 
 MB = 2**20
 
