@@ -187,13 +187,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     config = _override(resolve_scenario(args.scenario), args)
     check_runnable(config)
     started = time.perf_counter()
-    result = run(config)
     with cluster_executor(args.scheduler) as executor, tqdm(unit="run", disable=args.quiet) as bar:
         def progress(done: int, planned: int) -> None:
             bar.total = planned
             bar.update(done - bar.n)
 
         analysis = analyse(config, executor=executor, workers=args.workers, on_progress=progress)
+    result = run(config)  # after the pool: this run's helper threads would keep a later pool from forking
     try:
         html = render_html(report_context(result, analysis))
         data = render_pdf(html) if out.suffix.lower() == ".pdf" else html.encode("utf-8")
@@ -381,6 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = build_parser().parse_args(argv)
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no progress-bar thread: a process without threads may fork its local pool quickly
     args.argv = list(argv) if argv is not None else None
     try:
         return args.handler(args)

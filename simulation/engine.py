@@ -1,13 +1,15 @@
 """Run many scenarios at once: in this process, on a local process pool, or on a Dask cluster.
 
-Each run is one task (a scenario and its replicate number) that returns the run's tidy results row. Every process
-keeps the last worlds and observation logs it built (:func:`stages_of`), keyed by ``stage_key(config, 2)``, so runs
-that share stages 1-2 (same seed, world, population and sensors; only controls, adversary or weights differ) build
-the world and the log once per process, whichever tasks that process is handed. Tasks are submitted grouped by
-that key, so a worker usually meets the same world again; with two workers each builds it once, and the runs
-themselves are spread one at a time to whichever worker is free.
+A run is a scenario and its replicate number; it returns the run's tidy results row. Every process keeps the last
+worlds and observation logs it built (:func:`stages_of`), keyed by ``stage_key(config, 2)``, so runs that share
+stages 1-2 (same seed, world, population and sensors; only controls, adversary or weights differ) build the world
+and the log once per process, whichever tasks that process is handed. A task is the runs whose released records
+are the same (they differ only in aggregate-only controls, k or differential privacy, or in the weights): the
+attacks on those records run once for all of them (:func:`groups_of`). Tasks are submitted in order of their
+stages-1-2 key, so a worker usually meets the same world again, and are handed one at a time to whichever worker
+is free; with two workers each builds the world once.
 
-The local pool's workers start from a fork server (Linux) or are spawned; a task carries only its scenario.
+The local pool's workers are forked, or started from a fork server; a task carries only its scenarios.
 On a Dask cluster the workers and the scheduler must be able to import ``simulation``: install the project in
 their environment (``pip install .``), as the README's section "Sweeps and recommendations on a cluster" shows.
 """
@@ -92,18 +94,43 @@ def run_one(config: ScenarioConfig, replicate: int = 0) -> dict:
     return results_row(config, assessment, replicate=replicate, log=log).to_dict()
 
 
-def _task(run: tuple[ScenarioConfig, int]) -> dict:
-    return run_one(*run)
+Run = tuple[int, ScenarioConfig, int]
+"""A run of a batch: its position in the batch, its scenario and its replicate number."""
+
+
+def _run_group(group: list[Run]) -> list[tuple[int, dict]]:
+    """Run scenarios one after the other in this process; returns (position, results row) pairs."""
+    return [(index, run_one(config, replicate)) for index, config, replicate in group]
+
+
+def groups_of(runs: Sequence[tuple[ScenarioConfig, int]]) -> list[list[Run]]:
+    """Return the runs as tasks, in the order they are handed out.
+
+    Runs whose released records are the same share a task, so the attacks on those records (most of stage 4) run
+    once and the rest reuse them; tasks that share stages 1-2 are consecutive.
+    """
+    from simulation.controls.pipeline import records_key
+    from simulation.pipeline import stage_key
+
+    tasks: dict[tuple[str, str], list[Run]] = {}
+    for index, (config, replicate) in enumerate(runs):
+        tasks.setdefault((stage_key(config, 2), records_key(config)), []).append((index, config, replicate))
+    return [tasks[key] for key in sorted(tasks, key=lambda k: (k[0], tasks[k][0][0]))]
 
 
 def local_pool(workers: int) -> ProcessPoolExecutor:
     """Return a process pool of ``workers`` processes.
 
-    Where it exists (Linux), the workers are forked from a fork server that has imported the pipeline once: they
-    start in milliseconds, and never from this process, whose threads (the attacks', a progress bar's) make a plain
-    fork unsafe. Elsewhere they are spawned.
+    On Linux, a process with no other thread forks its workers (they start at once, with everything imported);
+    one that has threads (the attacks' helpers, a server's) must not fork, so its workers start from a fork server
+    that imports the pipeline once (a few seconds, the first time). Elsewhere they are spawned.
     """
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        import simulation.pipeline  # noqa: F401 - loaded before the fork, so the workers have it
+
+        context = multiprocessing.get_context("fork")
+    elif "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["simulation.pipeline"])
     else:
@@ -120,32 +147,32 @@ def run_many(runs: Sequence[tuple[ScenarioConfig, int]], executor: Executor | No
         executor: Any ``concurrent.futures`` executor, e.g. ``dask.distributed.Client(address).get_executor()``;
             by default a local process pool of ``workers`` processes (1: everything in this process).
         workers: Size of the default pool.
-        on_done: Called with 1 after each run finishes (for a progress bar).
+        on_done: Called with the number of runs finished after each task (for a progress bar).
 
     Returns:
         One results row (``simulation.results.results_row`` as a dict) per run.
     """
-    from simulation.pipeline import stage_key
-
-    order = sorted(range(len(runs)), key=lambda i: (stage_key(runs[i][0], 2), i))  # same world: consecutive
+    tasks = groups_of(runs)
     rows: list[dict | None] = [None] * len(runs)
-    if executor is None and (workers <= 1 or len(runs) <= 1):
+    if executor is None and (workers <= 1 or len(tasks) <= 1):
         kept = set(_STAGES)  # lent by using_stages, or a caller's: not this batch's to drop
         try:
-            for index in order:
-                rows[index] = run_one(*runs[index])
+            for task in tasks:
+                for index, row in _run_group(task):
+                    rows[index] = row
                 if on_done:
-                    on_done(1)
+                    on_done(len(task))
         finally:
             forget_stages(keep=kept)
         return rows  # type: ignore[return-value]
-    pool = executor if executor is not None else local_pool(min(workers, len(runs)))
+    pool = executor if executor is not None else local_pool(min(workers, len(tasks)))
     try:
-        futures: dict[Future, int] = {pool.submit(_task, runs[index]): index for index in order}
+        futures: dict[Future, int] = {pool.submit(_run_group, task): len(task) for task in tasks}
         for future in as_completed(futures):
-            rows[futures[future]] = future.result()
+            for index, row in future.result():
+                rows[index] = row
             if on_done:
-                on_done(1)
+                on_done(futures[future])
     finally:
         if executor is None:
             pool.shutdown(cancel_futures=True)

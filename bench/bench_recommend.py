@@ -1,0 +1,59 @@
+"""Time the recommendations for a preset (default: the default preset at its own scale, 5,000 x 7 days).
+
+Run: ``.venv/bin/python bench/bench_recommend.py [--preset gdpr_baseline] [--workers 2] [--repeat 3]``. Each
+repeat is a fresh ``simulation.recommend.engine.recommend`` (a new local pool, stages 1-2 built in each worker, no
+remembered results): the wall time the command line's ``recommend`` takes, with its progress bar, and the CPU
+time of this process and its workers. Target: 20 or more alternatives in 10 s or less on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tqdm import tqdm  # noqa: E402
+
+from simulation.presets import DEFAULT_PRESET, load_preset  # noqa: E402
+from simulation.recommend.engine import recommend  # noqa: E402
+
+
+def cpu_seconds() -> float:
+    """Return the CPU time (user + system) of this process and its finished children so far."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def main() -> None:
+    """Print the time of each repeat, then the best and median."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", default=DEFAULT_PRESET)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    config = load_preset(args.preset)
+    walls = []
+    for repeat in range(args.repeat):
+        cpu, started = cpu_seconds(), time.perf_counter()
+        with tqdm(unit="run", desc=f"repeat {repeat + 1}") as bar:
+            def progress(done: int, planned: int) -> None:
+                bar.total = planned
+                bar.update(done - bar.n)
+
+            found = recommend(config, workers=args.workers, on_progress=progress)
+        wall = time.perf_counter() - started
+        walls.append(wall)
+        runs = 1 + len(found.singles) + len(found.combinations)
+        print(f"{args.preset}: {len(found.singles)} alternatives + {len(found.combinations)} combinations "
+              f"({runs} runs) with {args.workers} workers: {wall:.2f} s wall, {cpu_seconds() - cpu:.1f} s CPU")
+    print(f"best {min(walls):.2f} s, median {statistics.median(walls):.2f} s")
+    print("top five:", *found.sentences(5), sep="\n  ")
+
+
+if __name__ == "__main__":
+    main()
