@@ -26,6 +26,7 @@ HEADLINE_LABELS: dict[str, str] = {
     "risk_overall": "Privacy risk (residents any attack reaches)",
     "risk_tracked_time": "Share of the week followed",
     "risk_linkage_precision": "Precision of cross-dataset links",
+    "risk_trajectory_recovery_accuracy": "Accuracy of trajectories rebuilt from counts",
     "risk_home_found": "Home revealed",
     "risk_work_found": "Workplace revealed",
     "risk_dp_epsilon_total": "Total epsilon per person",
