@@ -3,7 +3,9 @@
 Run: ``.venv/bin/python bench/bench_recommend.py [--preset gdpr_baseline] [--workers 2] [--repeat 3]``. Each
 repeat is a fresh ``simulation.recommend.engine.recommend`` (a new local pool, stages 1-2 built in each worker, no
 remembered results): the wall time the command line's ``recommend`` takes, with its progress bar, and the CPU
-time of this process and its workers. Target: 20 or more alternatives in 10 s or less on 2 cores.
+time of this process and its workers. The first repeat also imports the pipeline (here and in the fork server,
+side by side), as a fresh ``python -m simulation recommend`` does. Target: 20 or more alternatives in 10 s or
+less on 2 cores.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tqdm import tqdm  # noqa: E402
 
+from simulation.engine import start_fork_server  # noqa: E402
 from simulation.presets import DEFAULT_PRESET, load_preset  # noqa: E402
 from simulation.recommend.engine import recommend  # noqa: E402
 
@@ -36,6 +39,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    tqdm.monitor_interval = 0
+    if args.workers > 1:
+        start_fork_server()  # as the command line does
     config = load_preset(args.preset)
     walls = []
     for repeat in range(args.repeat):

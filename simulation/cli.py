@@ -193,7 +193,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             bar.update(done - bar.n)
 
         analysis = analyse(config, executor=executor, workers=args.workers, on_progress=progress)
-    result = run(config)  # after the pool: this run's helper threads would keep a later pool from forking
+    result = run(config)
     try:
         html = render_html(report_context(result, analysis))
         data = render_pdf(html) if out.suffix.lower() == ".pdf" else html.encode("utf-8")
@@ -383,7 +383,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from tqdm import tqdm
 
-    tqdm.monitor_interval = 0  # no progress-bar thread: a process without threads may fork its local pool quickly
+    tqdm.monitor_interval = 0  # no progress-bar thread, which would outlive the bar
+    if getattr(args, "workers", 1) > 1 and not getattr(args, "scheduler", None):
+        from simulation.engine import start_fork_server
+
+        start_fork_server()  # the local workers' imports run beside this process's own
     args.argv = list(argv) if argv is not None else None
     try:
         return args.handler(args)

@@ -9,7 +9,7 @@ attacks on those records run once for all of them (:func:`groups_of`). Tasks are
 stages-1-2 key, so a worker usually meets the same world again, and are handed one at a time to whichever worker
 is free; with two workers each builds the world once.
 
-The local pool's workers are forked, or started from a fork server; a task carries only its scenarios.
+The local pool's workers start from a fork server (or are spawned); a task carries only its scenarios.
 On a Dask cluster the workers and the scheduler must be able to import ``simulation``: install the project in
 their environment (``pip install .``), as the README's section "Sweeps and recommendations on a cluster" shows.
 """
@@ -118,24 +118,35 @@ def groups_of(runs: Sequence[tuple[ScenarioConfig, int]]) -> list[list[Run]]:
     return [tasks[key] for key in sorted(tasks, key=lambda k: (k[0], tasks[k][0][0]))]
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """Return how local workers start: from a fork server where there is one (Linux), else spawned."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["simulation.pipeline"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, so that it imports the pipeline while this process does its own work.
+
+    Importing the pipeline takes a few seconds of CPU; a command that will start a local pool calls this first,
+    so the two imports run side by side on two cores instead of one after the other.
+    """
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def local_pool(workers: int) -> ProcessPoolExecutor:
     """Return a process pool of ``workers`` processes.
 
-    On Linux, a process with no other thread forks its workers (they start at once, with everything imported);
-    one that has threads (the attacks' helpers, a server's) must not fork, so its workers start from a fork server
-    that imports the pipeline once (a few seconds, the first time). Elsewhere they are spawned.
+    On Linux the workers are forked by a fork server that imported the pipeline once (a few seconds the first
+    time, see :func:`start_fork_server`; milliseconds after): never by this process, whose threads (numerical
+    libraries', the attacks' helpers, a web server's) make a plain fork unsafe. Elsewhere they are spawned.
     """
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        import simulation.pipeline  # noqa: F401 - loaded before the fork, so the workers have it
-
-        context = multiprocessing.get_context("fork")
-    elif "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["simulation.pipeline"])
-    else:
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
 
 
 def run_many(runs: Sequence[tuple[ScenarioConfig, int]], executor: Executor | None = None, workers: int = 2,
