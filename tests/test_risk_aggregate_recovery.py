@@ -20,16 +20,12 @@ from hypothesis import strategies as st
 from simulation.metrics.assess import assess
 from simulation.metrics.base import AssessmentContext
 from simulation.metrics.explain import plain_sentences
-from simulation.metrics.risk.aggregate_recovery import (
-    aggregate_recovery,
-    daily_accuracy,
-    day_of_bin,
-    pick_by_home_work,
-    recovered_trajectories,
-)
+from simulation.metrics.risk.aggregate_recovery import aggregate_recovery, aggregates_key, recovered_trajectories
 from simulation.metrics.risk.aggregate_tables import held_counts, true_cells
 from simulation.metrics.risk.count_chains import UnitGrid, recover_chains
+from simulation.metrics.risk.daily_trajectories import day_of_bin
 from simulation.metrics.risk.record_attacks import knowledge_of
+from simulation.metrics.risk.trajectory_picks import daily_accuracy, pick_by_home_work
 from simulation.observations import ObservationLog
 from simulation.pipeline import apply_controls, build_world, observe
 from simulation.release import Release
@@ -202,6 +198,14 @@ def test_the_attack_reads_only_the_released_counts(fine_run):
     assert (picks[0] >= 0).any()
     assert np.array_equal(picks[0], picks[1])
     assert aggregate_recovery(shuffled)[0].value < aggregate_recovery(ctx)[0].value
+
+
+def test_controls_of_records_only_reuse_the_attack_and_others_redo_it(fine_run):
+    config = fine_run[0]
+    shorter = apply_settings(config, {"controls.retention.days.wifi_bt": 1.0, "controls.release.level": "records"})
+    assert aggregates_key(shorter) == aggregates_key(config)
+    assert aggregates_key(apply_settings(config, {"controls.k_suppression.k": 5})) != aggregates_key(config)
+    assert _risk(fine_run, **{"controls.retention.days.wifi_bt": 1.0}) == _risk(fine_run)
 
 
 def test_assessment_counts_recovered_residents_in_the_headline(fine_run):

@@ -13,7 +13,7 @@ from simulation.controls.pipeline import records_key
 from simulation.memo import OutputMemo
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.risk import RECORD_ATTACKS, RISK_METRICS
-from simulation.metrics.risk.aggregate_recovery import aggregate_recovery
+from simulation.metrics.risk.aggregate_recovery import aggregate_recovery, forget_recoveries
 from simulation.metrics.risk.record_attacks import RecordAttacks, attack_records, track_and_prepare
 from simulation.metrics.risk.traces import forget_traces, readable_traces
 from simulation.metrics.risk.tracking import tracking_parts
@@ -193,6 +193,7 @@ def _attack_and_forget(ctx: AssessmentContext) -> AttackResults:
 def clear_remembered_attacks() -> None:
     """Forget every remembered attack result (benchmarks use it to time a first assessment)."""
     _RISKS.clear()
+    forget_recoveries()
 
 
 def assess(world: World, log: ObservationLog, release: Release, config: ScenarioConfig) -> Assessment:
