@@ -20,6 +20,9 @@ MAX_NAME_CHARS = 80
 
 _ESCAPES = {ord(char): "\\" + char for char in string.punctuation}
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
+WORD_JOINER = "\u2060"
+"""An invisible character that joins words; put inside what GitHub's Markdown would turn into a link by itself."""
+_AUTOLINKS = re.compile(r"(?=[:@])|(?<=www)(?=\.)", re.IGNORECASE)
 
 
 def md(text: object, limit: int = MAX_PROBLEM_CHARS) -> str:
@@ -27,9 +30,13 @@ def md(text: object, limit: int = MAX_PROBLEM_CHARS) -> str:
 
     Every ASCII punctuation character is backslash-escaped (CommonMark shows an escaped punctuation character as
     itself), so no link, image, emphasis, HTML tag, maths or Streamlit directive can form; line breaks and other
-    control characters become one space, so a text cannot start a new paragraph, list or heading.
+    control characters become one space, so a text cannot start a new paragraph, list or heading. GitHub's
+    Markdown also turns bare addresses (``http://...``, ``www.``, ``name@host``) into links after escapes are
+    read, so an invisible word joiner (:data:`WORD_JOINER`) goes before every ``:`` and ``@`` and after a
+    ``www`` followed by a dot: the text reads the same and no address is recognised.
     """
-    return _BREAKS.sub(" ", shorten(str(text), limit)).translate(_ESCAPES)
+    plain = _BREAKS.sub(" ", shorten(str(text), limit))
+    return _AUTOLINKS.sub(WORD_JOINER, plain).translate(_ESCAPES)
 
 
 def html_text(text: object, limit: int = MAX_NAME_CHARS) -> str:

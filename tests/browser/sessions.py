@@ -12,6 +12,8 @@ import asyncio
 import re
 import threading
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +68,7 @@ class SessionReport:
         chart_seconds: Seconds from connecting to the first plotly chart (None if none came).
         finished_seconds: Seconds until the script run finished (None if it did not in time).
         alerts: (seconds, text) of every alert (st.error, st.info, ...) the page showed, as a reader sees it
-            (Markdown escapes removed).
+            (Markdown escapes and the invisible joiners of ``dashboard.safe_text`` removed).
     """
 
     chart_seconds: float | None = None
@@ -102,7 +104,7 @@ async def open_session(url: str, query: str = "", timeout: float = 180.0) -> Ses
                 if element.WhichOneof("type") == "plotly_chart" and report.chart_seconds is None:
                     report.chart_seconds = seconds
                 elif element.WhichOneof("type") == "alert":
-                    report.alerts.append((seconds, re.sub(r"\\(.)", r"\1", element.alert.body)))
+                    report.alerts.append((seconds, re.sub(r"\\(.)", r"\1", element.alert.body).replace("\u2060", "")))
             elif kind == "script_finished":
                 report.finished_seconds = time.perf_counter() - start
                 break
@@ -112,3 +114,12 @@ async def open_session(url: str, query: str = "", timeout: float = 180.0) -> Ses
 async def open_sessions(url: str, queries: list[str], timeout: float = 180.0) -> list[SessionReport]:
     """Open one session per query string, all at once, and report what each saw."""
     return await asyncio.gather(*(open_session(url, query, timeout) for query in queries))
+
+
+def run_apart[T](coroutine: Coroutine[object, object, T]) -> T:
+    """Run a coroutine to its end on a thread of its own and return its result.
+
+    Playwright's sync API keeps an event loop running in the main thread, where ``asyncio.run`` is refused.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

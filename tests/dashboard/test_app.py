@@ -15,7 +15,7 @@ CHARTS = {"explore.py": 3, "city_map.py": 2, "compare.py": 3, "export.py": 0, "m
 
 def shown_errors(at) -> str:
     """Return the text of every error box as a reader sees it (Markdown escapes removed)."""
-    return " ".join(re.sub(r"\\(.)", r"\1", error.value) for error in at.error)
+    return " ".join(re.sub(r"\\(.)", r"\1", error.value).replace("\u2060", "") for error in at.error)
 
 
 def _metrics(at) -> list[str]:

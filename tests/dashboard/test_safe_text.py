@@ -8,7 +8,7 @@ import string
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.safe_text import html_text, md, problem_lines
+from dashboard.safe_text import WORD_JOINER, html_text, md, problem_lines
 from simulation.scenario_errors import MAX_PROBLEM_CHARS, MAX_PROBLEMS
 
 
@@ -27,7 +27,7 @@ def _read_as_commonmark(shown: str) -> str:
             assert shown[i] not in string.punctuation, shown
             out.append(shown[i])
             i += 1
-    return "".join(out)
+    return "".join(out).replace(WORD_JOINER, "")
 
 
 @given(st.text(max_size=300))
@@ -37,9 +37,15 @@ def test_escaped_text_reads_back_as_the_same_characters(text):
 
 
 def test_links_images_html_and_maths_cannot_form():
-    shown = md("[a](http://e.x) ![i](http://e.x/i.png) <b>x</b> $y$ :red[z] www.e.x\n# title")
-    assert shown == (r"\[a\]\(http\:\/\/e\.x\) \!\[i\]\(http\:\/\/e\.x\/i\.png\) \<b\>x\<\/b\> \$y\$ \:red\[z\] "
-                     r"www\.e\.x \# title")
+    shown = md("[a](http://e.x) ![i](http://e.x/i.png) <b>x</b> $y$ :red[z] www.e.x\n# title").replace(WORD_JOINER, "|")
+    assert shown == (r"\[a\]\(http|\:\/\/e\.x\) \!\[i\]\(http|\:\/\/e\.x\/i\.png\) \<b\>x\<\/b\> \$y\$ |\:red\[z\] "
+                     r"www|\.e\.x \# title")
+
+
+def test_bare_addresses_are_broken_by_an_invisible_joiner():
+    shown = md("see https://e.x, WWW.e.x or me@e.x")
+    assert "https" + WORD_JOINER + "\\:" in shown and "WWW" + WORD_JOINER + "\\." in shown
+    assert WORD_JOINER + "\\@" in shown
 
 
 def test_html_text_escapes_tags_and_is_short():
