@@ -9,7 +9,6 @@ version of ``bench/bench_hosting.py``: honest sessions and an oversize link open
 from __future__ import annotations
 
 import asyncio
-import os
 import urllib.error
 import urllib.request
 from urllib.parse import urlencode
@@ -19,15 +18,9 @@ import pytest
 from dashboard.share import encode_blob
 from simulation.presets import DEFAULT_PRESET
 from tests.browser.conftest import SERVER_ENV, wait_for_app
+from tests.browser.playwright_guard import expect
 from tests.browser.server import start_server, stop_server
 from tests.browser.sessions import MemorySampler, memory_mb, open_session, run_apart
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - depends on the machine
-    if os.environ.get("CI", "").lower() == "true":
-        raise
-    pytest.skip("the playwright package is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 
