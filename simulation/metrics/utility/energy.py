@@ -9,7 +9,7 @@ from simulation.city import City
 from simulation.controls.opt_out import DAY_MINUTES
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.truths import remembered_truth
-from simulation.metrics.utility.presence import aggregate_counting, covered_zones, device_table
+from simulation.metrics.utility.presence import aggregate_counting, covered_zones, device_table, pseudonym_minutes
 from simulation.metrics.utility.released import (
     ReleasedCells,
     UnitIndex,
@@ -35,11 +35,13 @@ def unit_districts(city: City, units: UnitIndex) -> np.ndarray:
     return votes.argmax(axis=1)
 
 
-def readings_per_count(devices: pd.DataFrame, bin_minutes: int, counting: str) -> float:
+def readings_per_count(devices: pd.DataFrame, bin_minutes: int, counting: str,
+                       epoch_minutes: int | None = None) -> float:
     """Return the mean number of readings behind one unit of an aggregate smart-meter ``count``.
 
-    A count of distinct meters stands for ``k p / (1 - (1 - p)^k)`` readings each (k readings per bin, each
-    arriving with probability p, given at least one arrived); an edge count per instant for ``k`` instants.
+    A count of distinct meter pseudonyms stands for ``k p / (1 - (1 - p)^k)`` readings each (k readings per
+    pseudonym in a bin: per bin, or per key epoch when keys rotate faster than the bin; each arriving with
+    probability p, given at least one arrived); an edge count per instant for ``k`` instants per bin.
     """
     own = devices[devices["kind"] == "smart_meter"]
     if not len(own):
@@ -48,6 +50,8 @@ def readings_per_count(devices: pd.DataFrame, bin_minutes: int, counting: str) -
     k = max(bin_minutes / float(own["sampling_interval_minutes"].mean()), 1.0)
     if counting == "per_instant":
         return k
+    if epoch_minutes is not None and epoch_minutes < bin_minutes:
+        k = max(k * epoch_minutes / bin_minutes, 1.0)
     seen = 1.0 - (1.0 - p) ** k
     return k * p / seen if seen > 0 else 1.0
 
@@ -119,7 +123,7 @@ def estimate_energy(release: Release, city: City, sensors: pd.DataFrame,
             kwh = np.nan_to_num(frame["value"].to_numpy(np.float64))
         else:
             scale = readings_per_count(device_table(sensors, config), release.time_bin_minutes,
-                                       aggregate_counting("smart_meter", config))
+                                       aggregate_counting("smart_meter", config), pseudonym_minutes(config))
             kwh = np.nan_to_num(frame["value"].to_numpy(np.float64) * aggregate_counts(release, "smart_meter",
                                                                                         frame)) * scale
         uidx, time, mass = sum_cells(frame["unit"].to_numpy(), frame["time"].to_numpy(), kwh, units,

@@ -9,6 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from simulation.controls.pseudonymisation import EPOCH_MINUTES
 from simulation.metrics.utility.released import (
     ReleasedCells,
     UnitIndex,
@@ -63,14 +64,34 @@ def _device_table(sensors: pd.DataFrame, settings: dict[str, tuple[float, int]])
     return table
 
 
+def pseudonym_minutes(config: ScenarioConfig) -> int | None:
+    """Return how long one pseudonym lasts (the public key rotation), None if it lasts the whole horizon."""
+    settings = config.controls.pseudonymisation
+    return EPOCH_MINUTES[settings.rotation] if settings.enabled else None
+
+
+def distinct_per_bin(p: np.ndarray | float, samples: np.ndarray | float, bin_minutes: int,
+                     epoch_minutes: int | None) -> np.ndarray | float:
+    """Return the distinct pseudonyms one target present for a whole bin adds to a count of distinct pseudonyms.
+
+    Seen at least once (``1 - (1 - p)^k``) in each key epoch the bin spans: with keys rotating faster than the
+    bin (hourly keys, 3-hour bins), one target is counted under a new pseudonym in every epoch.
+    """
+    if epoch_minutes is None or epoch_minutes >= bin_minutes:
+        return 1.0 - (1.0 - p) ** np.maximum(samples, 1.0)
+    epochs = bin_minutes / epoch_minutes
+    return epochs * (1.0 - (1.0 - p) ** np.maximum(samples / epochs, 1.0))
+
+
 def detection_rate(devices: pd.DataFrame, kind: str, n_zones: int, bin_minutes: int,
-                   counting: Counting = "detections") -> np.ndarray:
+                   counting: Counting = "detections", epoch_minutes: int | None = None) -> np.ndarray:
     """Return, per zone, what one target present for a whole released bin adds to the kind's count.
 
     Summed over the zone's devices of the kind, with p the detection probability and k = bin / sampling interval
     the samples per bin: ``p x k`` detections ("detections": records, people counters, anonymous cameras),
-    ``p`` ("per_instant": edge counts, averaged over the bin's instants), or ``1 - (1 - p)^k``, the chance of
-    being seen at least once ("distinct": aggregates counting distinct pseudonyms).
+    ``p`` ("per_instant": edge counts, averaged over the bin's instants), or the distinct pseudonyms it shows
+    ("distinct": aggregates counting distinct pseudonyms; :func:`distinct_per_bin`, ``epoch_minutes`` being how
+    long a pseudonym lasts).
     """
     own = devices[devices["kind"] == kind]
     p = own["detection_probability"].to_numpy(np.float64)
@@ -78,7 +99,7 @@ def detection_rate(devices: pd.DataFrame, kind: str, n_zones: int, bin_minutes: 
     if counting == "per_instant":
         rate = p
     elif counting == "distinct":
-        rate = 1.0 - (1.0 - p) ** np.maximum(samples, 1.0)
+        rate = distinct_per_bin(p, samples, bin_minutes, epoch_minutes)
     else:
         rate = p * samples
     return np.bincount(own["zone"].to_numpy(np.int64), weights=rate, minlength=n_zones)[:n_zones]
@@ -140,7 +161,7 @@ def presence_estimate(release: Release, devices: pd.DataFrame, kind: str, n_zone
     levels = []
     for cells in parts:
         counting = "detections" if cells.source == "records" else aggregate_counting(kind, config)
-        rate = detection_rate(devices, kind, n_zones, release.time_bin_minutes, counting)
+        rate = detection_rate(devices, kind, n_zones, release.time_bin_minutes, counting, pseudonym_minutes(config))
         # mean rate over the unit's covered zones: the cell's count / it = targets in all those zones together
         unit_rate = np.bincount(units.of_zone, weights=rate, minlength=units.n_units) / per_unit
         denominator = unit_rate[cells.unit] * visibility
