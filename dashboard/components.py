@@ -14,7 +14,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from dashboard import charts, frames, state
-from dashboard.formatting import format_change, format_value
+from dashboard.formatting import epsilon_line, format_change, format_value
 from dashboard.labels import RISK_LABELS, SENSOR_LABELS, UTILITY_LABELS
 from dashboard.safe_text import html_text, md, problem_lines
 from dashboard.widgets import Binding, apply_bindings, model_inputs, section_title
@@ -154,6 +154,8 @@ def headline(result: RunResult, reference: dict[str, float]) -> None:
                       help=f"{METRIC_HELP[name]} The change is against preset '{state.reference()}'.")
             if name in sentences:
                 st.caption(sentences[name])
+    st.caption(epsilon_line(result.release.noised, result.config.controls.differential_privacy.enabled,
+                            result.config.controls.release.level == "records"))
 
 
 def tradeoff_points(current: RunResult) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import pandas as pd
 from simulation.controls.pipeline import records_key
 from simulation.memo import OutputMemo
 from simulation.metrics.base import AssessmentContext, MetricResult
+from simulation.metrics.privacy_budget import privacy_budget
 from simulation.metrics.risk import RECORD_ATTACKS, RISK_METRICS
 from simulation.metrics.risk.aggregate_recovery import aggregate_recovery, forget_recoveries
 from simulation.metrics.risk.record_attacks import RecordAttacks, attack_records, track_and_prepare
@@ -207,9 +208,7 @@ def assess(world: World, log: ObservationLog, release: Release, config: Scenario
 
     Returns:
         The outcomes (every metric plus ``utility_overall``, ``risk_overall`` and ``risk_dp_epsilon_total``, the
-        person-level epsilon of the released aggregates: ``Release.epsilon_total``, 0 when differential privacy
-        noised nothing, which is no guarantee at all) and the breakdown tables (``risk_dp_epsilon_total``: one
-        row per noised table, ``Release.noised_frame``).
+        person-level epsilon of the released aggregates, :func:`privacy_budget`) and the breakdown tables.
     """
     ctx = AssessmentContext(world=world, log=log, release=release, config=config)
     outcomes: dict[str, float] = {}
@@ -228,8 +227,7 @@ def assess(world: World, log: ObservationLog, release: Release, config: Scenario
     breakdowns["resident_outcomes"] = residents
     outcomes["utility_overall"] = utility_overall(outcomes, dict(config.utility_weights))
     outcomes["risk_overall"] = risk_overall(residents)
-    outcomes["risk_dp_epsilon_total"] = release.epsilon_total
-    breakdowns["risk_dp_epsilon_total"] = release.noised_frame()
+    _collect([privacy_budget(ctx)], outcomes, breakdowns)
     breakdowns["utility_by_service"] = pd.DataFrame({
         "service": list(SERVICES),
         "value": [outcomes.get(f"utility_{s}", 0.0) for s in SERVICES],

@@ -12,13 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from simulation.labels import pretty
+from simulation.metrics.privacy_budget import privacy_budget
 from simulation.metrics.risk import RISK_METRICS
 from simulation.metrics.risk.aggregate_recovery import aggregate_recovery
 from simulation.metrics.utility import UTILITY_METRICS
 
 REGISTRIES: dict[str, dict[str, Callable]] = {
     "utility": UTILITY_METRICS,
-    "risk": {**RISK_METRICS, "risk_trajectory_recovery": aggregate_recovery},  # the attack on released aggregates
+    "risk": {**RISK_METRICS, "risk_trajectory_recovery": aggregate_recovery,  # the attack on released aggregates
+             "risk_dp_epsilon_total": privacy_budget},  # differential privacy's accounting
 }
 
 

@@ -42,6 +42,7 @@ def test_opens_on_the_default_preset_with_results(app):
     assert len(app.get("plotly_chart")) == CHARTS["explore.py"]
     assert len(app.metric) == 5 and all(value != "n/a" for value in _metrics(app)[:2])
     assert app.query_params["preset"] == DEFAULT_PRESET
+    assert any(caption.value.startswith("Differential privacy is off") for caption in app.caption)
 
 
 @pytest.mark.parametrize("page", PAGES)
