@@ -125,7 +125,7 @@ def test_daily_totals_are_spread_over_their_day_and_keep_their_sum():
              "reading_minutes": np.array([1440, 1440, 0], np.int16), "person": np.array([5, 5, 6]),
              "resident": np.array([9, 9, 4], np.int32)}
     others, runs = daily_total_runs(table, np.array([30]), 60)
-    assert others["time"].tolist() == [60] and others["reading_minutes"].tolist() == [0]
+    assert others["time"].tolist() == [60] and others["value"].tolist() == [1.0]
     frame = pd.DataFrame(runs)
     assert frame.groupby(frame["time"] // 1440)["value"].sum().tolist() == [48.0, 24.0]
     assert (frame["readings"] == 2).all() and len(frame) == 48  # 24 hourly bins a day, two readings in each

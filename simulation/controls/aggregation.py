@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.blockwise import factorize_by_blocks, unique_by_blocks
-from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, map_kinds, n_rows, take
+from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, map_kinds, n_rows
 from simulation.controls.edge_aggregation import COUNT_IN_VALUE_KINDS
 from simulation.controls.opt_out import DAY_MINUTES
 from simulation.scenario import ScenarioConfig
@@ -126,14 +126,18 @@ def daily_total_runs(table: Table, sampling_minutes: np.ndarray, bin_minutes: in
         bin_minutes: Width of the released time bins (at most a day).
 
     Returns:
-        None when the table holds no daily total; else the other rows (a table like ``table``) and the runs
-        (columns time, unit, person, resident, value: the sum of the run's readings, readings: how many).
+        None when the table holds no daily total; else the other rows (the columns counting needs: time, unit,
+        person, resident, value) and the runs (columns time, unit, person, resident, value: the sum of the run's
+        readings, readings: how many).
     """
     covers = table.get("reading_minutes")
     daily = None if covers is None else covers >= DAY_MINUTES
     if daily is None or not daily.any():
         return None
     rows = np.flatnonzero(daily)
+    # opt-out appends the daily totals after the other readings: those are then a prefix, read without a copy
+    others = slice(0, rows[0]) if rows[0] + len(rows) == len(daily) else ~daily
+    kept = {name: table[name][others] for name in ("time", "unit", "person", "resident", "value")}
     interval = np.maximum(sampling_minutes[table["sensor"][rows]].astype(np.int64), 1)
     per_day = np.maximum(DAY_MINUTES // interval, 1)
     bins_per_day = -(-DAY_MINUTES // bin_minutes)
@@ -153,7 +157,7 @@ def daily_total_runs(table: Table, sampling_minutes: np.ndarray, bin_minutes: in
             "unit": table["unit"][rows][source], "person": table["person"][rows][source],
             "resident": table["resident"][rows][source], "value": share[source] * readings,
             "readings": readings.astype(np.float64)}
-    return take(table, ~daily), runs
+    return kept, runs
 
 
 def run_contributions(runs: Table) -> Table:
