@@ -10,7 +10,8 @@ each stage's output under its stage key, with
   it, so no release outlives the log it holds and a world is never rebuilt beside an old copy still in use;
 - idle expiry: an output nobody asked for during ``idle_seconds`` goes, unless pinned (the default preset, which
   every new visitor opens);
-- one computation per key: a session asking for an output another session is computing waits for that result.
+- one computation per key: a session asking for an output another session is computing waits for that result
+  (and computes it itself if that session is stopped, e.g. because its visitor closed the page).
 
 :mod:`dashboard.server_memory` sweeps it and gives the memory back once visitors have left.
 """
@@ -111,20 +112,23 @@ class StageCache:
             compute: Computes the output; runs in the caller's thread (a Streamlit script may draw in it).
             parent: The key of the output this one was computed from; it goes when that one goes.
         """
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                entry.used = self._clock()
-                self._entries.move_to_end(key)
-                return entry.value
-            running = self._running.get(key)
-            if running is None:
-                running = self._running[key] = Future()
-                mine = True
-            else:
-                mine = False
-        if not mine:
-            return running.result()  # another session computes it: wait for its result (or its error)
+        while True:
+            with self._lock:
+                entry = self._entries.get(key)
+                if entry is not None:
+                    entry.used = self._clock()
+                    self._entries.move_to_end(key)
+                    return entry.value
+                running = self._running.get(key)
+                if running is None:
+                    running = self._running[key] = Future()
+                    break  # this caller computes it
+            try:
+                return running.result()  # another session computes it: wait for its result (or its error)
+            except Exception:
+                raise
+            except BaseException:  # noqa: S112 - that session was stopped (its visitor left): compute it here
+                continue
         try:
             value = compute()
         except BaseException as error:

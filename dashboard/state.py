@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import cities, frames, settings, share
-from dashboard.admission import Gate, Limits, RefusedError, scale_problems
+from dashboard.admission import Gate, Limits, RefusedError, RunQueue, scale_problems
 from dashboard.safe_text import md, problem_lines
 from dashboard.server_memory import start_janitor
 from dashboard.settings import scale_overrides
@@ -136,16 +136,17 @@ def server() -> Server:
     return Server(limits, stages, summaries, gate)
 
 
-def _queue_note() -> tuple[Callable[[int], None], Callable[[], None]]:
-    """Return a callback showing a waiting run's place in the queue, and one clearing it."""
+def _queue_note(queue: RunQueue) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """Return a callback showing a waiting run's place in a queue, and one clearing it."""
     shown: list = []
+    at_once = "one large simulation" if queue.at_once == 1 else f"{queue.at_once} {queue.name}s"
 
     def show(position: int) -> None:
         if not shown:
             shown.append(st.empty())
         ahead = "the next to run" if position == 1 else f"number {position} in the queue"
-        shown[0].info(f"This server runs one large simulation at a time: yours is {ahead}. It starts by itself; "
-                      "keep this page open.", icon=":material/hourglass_top:")
+        shown[0].info(f"This server runs {at_once} at a time: yours is {ahead}. It starts by itself; keep this "
+                      "page open.", icon=":material/hourglass_top:")
 
     return show, lambda: shown and shown[0].empty()
 
@@ -156,7 +157,7 @@ def _stage(config: ScenarioConfig, stage: int, name: str, spinner: str, compute:
 
     def queued() -> object:
         queue = shared.gate.queue_for(config, world_ready=stage >= 3)
-        show, clear = _queue_note()
+        show, clear = _queue_note(queue)
         with queue.slot(on_wait=show):
             clear()
             with st.spinner(spinner), _timed(name):

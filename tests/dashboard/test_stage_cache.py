@@ -134,3 +134,29 @@ def test_memos_forget_the_results_of_collected_worlds():
     assert forget_dead_entries() >= 1
     assert len(memo) == 1
     release_memory()  # and the freed memory goes back to the system (glibc); must not fail elsewhere
+
+
+def test_a_waiter_computes_the_output_itself_when_the_session_computing_it_is_stopped():
+    class Stopped(BaseException):  # like Streamlit's StopException when a visitor closes the page
+        pass
+
+    cache = StageCache(budget_bytes=100 * MB, idle_seconds=60)
+    started, results = threading.Event(), []
+
+    def stopped():
+        started.set()
+        time.sleep(0.2)
+        raise Stopped
+
+    def owner():
+        with pytest.raises(Stopped):
+            cache.get("k", stopped)
+
+    first = threading.Thread(target=owner)
+    first.start()
+    started.wait(5)
+    waiter = threading.Thread(target=lambda: results.append(cache.get("k", lambda: "computed by the waiter")))
+    waiter.start()
+    first.join(10)
+    waiter.join(10)
+    assert results == ["computed by the waiter"] and cache.contains("k")
