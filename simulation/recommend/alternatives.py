@@ -1,15 +1,15 @@
 """The alternatives a planner could choose for each privacy control, generated from the current scenario.
 
-Each :class:`Alternative` moves one control to one other setting and says so in a short imperative phrase ("Rotate
-keys hourly"). The candidates are the settings a city can actually pick (the rungs below); a control already at a
-rung is not offered it again, and controls with nothing to act on (no sensor of that kind, no face recognition)
-offer nothing. Sensors are not moved: recommendations change only stage 3, so stages 1-2 are built once.
+Each :class:`Alternative` moves one control to one more protective setting and says so in a short imperative phrase
+("Rotate keys hourly"). The candidates are the settings a city can actually pick (the rungs below), more protective
+than the current one; controls with nothing to act on (no sensor of that kind, no face recognition) offer
+nothing. Sensors are not moved: recommendations change only stage 3, so stages 1-2 are built once.
 
 | control | alternatives offered |
 |---|---|
 | opt_out | phones invisible for half of residents; half of registered cards anonymous; every meter daily only |
 | edge_aggregation | each deployed identifying kind counted at the sensor |
-| pseudonymisation | switched on; each other key rotation; the other key scope |
+| pseudonymisation | switched on; each faster key rotation; a key per sensor |
 | face_recognition | match thresholds 0.8 and 0.9, when live face recognition is on |
 | retention | each deployed identifying dataset kept 7 days and 1 day (when shorter than now and than the horizon) |
 | access | the adversary's role loses each identifying dataset it may read |
@@ -39,6 +39,8 @@ MAX_SPATIAL_BLOCK: int = 8
 MAX_TIME_BIN: int = 1440
 K_VALUES: tuple[int, ...] = (10, 20, 50)
 DP_EPSILONS: tuple[float, ...] = (1.0, 0.1)
+ROTATIONS: tuple[str, ...] = ("never", "daily", "hourly")
+"""Key rotations, least protective first."""
 OPT_OUT_SHARE: float = 0.5
 """Share of residents (phones, registered cards) an opt-out campaign is assumed to reach."""
 
@@ -165,14 +167,12 @@ def _pseudonymisation(config: ScenarioConfig) -> list[Alternative]:
     if not settings.enabled:
         return [_set("pseudonymisation", "Pseudonymise identifiers at capture", "pseudonymisation.enabled",
                      pseudonymisation__enabled=True)]
-    phrases = {"never": "Keep one key for the whole period", "daily": "Rotate keys daily",
-               "hourly": "Rotate keys hourly"}
-    out = [_set("pseudonymisation", phrases[rotation], "pseudonymisation.rotation",
-                pseudonymisation__rotation=rotation)
-           for rotation in ("hourly", "daily", "never") if rotation != settings.rotation]
-    scope = "per_sensor" if settings.scope == "city_wide" else "city_wide"
-    out.append(_set("pseudonymisation", "Use a separate key per sensor" if scope == "per_sensor"
-                    else "Use one key city-wide", "pseudonymisation.scope", pseudonymisation__scope=scope))
+    faster = ROTATIONS[ROTATIONS.index(settings.rotation) + 1:]
+    out = [_set("pseudonymisation", f"Rotate keys {rotation}", "pseudonymisation.rotation",
+                pseudonymisation__rotation=rotation) for rotation in faster]
+    if settings.scope == "city_wide":
+        out.append(_set("pseudonymisation", "Use a separate key per sensor", "pseudonymisation.scope",
+                        pseudonymisation__scope="per_sensor"))
     return out
 
 
