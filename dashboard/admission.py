@@ -15,7 +15,6 @@ their place in the queue; when too many wait, a new heavy run is refused rather 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -167,14 +166,10 @@ class Gate:
         self.limits = limits
         self.heavy = RunQueue(limits.heavy_at_once, limits.max_waiting, "large simulation")
         self.light = RunQueue(limits.light_at_once, limits.max_waiting, "simulation")
-        self.last_busy = time.monotonic()
 
     def quiet(self) -> bool:
         """Return whether no run holds or waits for a slot."""
-        busy = self.heavy.running + self.heavy.waiting + self.light.running + self.light.waiting
-        if busy:
-            self.last_busy = time.monotonic()
-        return not busy
+        return not (self.heavy.running + self.heavy.waiting + self.light.running + self.light.waiting)
 
     def queue_for(self, config: ScenarioConfig, world_ready: bool) -> RunQueue:
         """Return the queue a run waits in: heavy unless its world and log exist and the world is small."""

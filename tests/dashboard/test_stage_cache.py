@@ -131,7 +131,7 @@ def test_memos_forget_the_results_of_collected_worlds():
     memo.get(kept_world, log, ("b",), lambda: 2)
     del world
     gc.collect()
-    assert forget_dead_entries() >= 1
+    forget_dead_entries()  # (the dashboard's janitor thread, if a test started one, may have done it already)
     assert len(memo) == 1
     release_memory()  # and the freed memory goes back to the system (glibc); must not fail elsewhere
 
