@@ -22,6 +22,8 @@ page = st.navigation([
     st.Page("dashboard/pages/decide.py", title="Decide", icon=":material/gavel:", url_path="decide"),
     st.Page("dashboard/pages/export.py", title="Export and share", icon=":material/share:", url_path="export"),
     st.Page("dashboard/pages/methods.py", title="Methods", icon=":material/menu_book:", url_path="methods"),
+    st.Page("dashboard/pages/realism.py", title="Is the model realistic?", icon=":material/fact_check:",
+            url_path="realism"),
     st.Page("dashboard/pages/present.py", title="Present (projector)", icon=":material/slideshow:",
             url_path="present"),
     st.Page("dashboard/pages/vote.py", title="Vote", icon=":material/how_to_vote:", url_path="vote"),

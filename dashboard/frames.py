@@ -22,7 +22,7 @@ def population_by_hour(world: World) -> pd.DataFrame:
     """
     n_slots, n_zones = world.n_slots, world.city.n_zones
     flat = (np.arange(n_slots, dtype=np.int64)[:, None] * n_zones + world.zone).ravel()
-    per_slot = np.bincount(flat, minlength=n_slots * n_zones).reshape(n_slots, n_zones)
+    per_slot = np.bincount(flat, world.in_city().ravel(), minlength=n_slots * n_zones).reshape(n_slots, n_zones)
     hours = world.slot_hour()
     rows = []
     for hour in range(24):
@@ -45,7 +45,7 @@ def sensor_coverage(world: World, log: ObservationLog) -> pd.DataFrame:
         view``, ``Records`` and ``What it records``; one row per kind with at least one device.
     """
     n_zones = world.city.n_zones
-    time_in_zone = np.bincount(world.zone.ravel(), minlength=n_zones) / world.zone.size
+    time_in_zone = np.bincount(world.zone.ravel(), world.in_city().ravel(), minlength=n_zones) / world.zone.size
     detections = log.detections_per_kind()
     rows = []
     for kind, devices in log.sensors.groupby("kind", observed=True, sort=False):

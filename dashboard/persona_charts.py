@@ -13,6 +13,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 ACTIVITY_COLOURS: dict[str, str] = {
     "home": "#9ecae1", "work": "#fdae6b", "school": "#fdd0a2", "shopping": "#c7e9c0", "leisure": "#74c476",
     "care": "#e377c2", "worship": "#9467bd", "nightlife": "#d62728", "travel": "#bdbdbd",
+    "away": "#636363",
 }
 
 

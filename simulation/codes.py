@@ -25,10 +25,11 @@ SENSITIVE_USES: tuple[str, ...] = ("clinic", "hospital", "worship", "nightlife")
 """Places whose visits reveal health, religion or private life (GDPR Art. 9 special categories)."""
 
 ACTIVITIES: tuple[str, ...] = (
-    "home", "work", "school", "shopping", "leisure", "care", "worship", "nightlife", "travel",
+    "home", "work", "school", "shopping", "leisure", "care", "worship", "nightlife", "travel", "away",
 )
 ACTIVITY_CODE: dict[str, int] = {name: code for code, name in enumerate(ACTIVITIES)}
-HOME, WORK, SCHOOL, SHOPPING, LEISURE, CARE, WORSHIP, NIGHTLIFE, TRAVEL = range(len(ACTIVITIES))
+HOME, WORK, SCHOOL, SHOPPING, LEISURE, CARE, WORSHIP, NIGHTLIFE, TRAVEL, AWAY = range(len(ACTIVITIES))
+"""AWAY: out of town, beyond every sensor of the city (the zone is the gateway the resident left the city by)."""
 
 MODES: tuple[str, ...] = ("none", "walk", "bike", "car", "transit")
 MODE_CODE: dict[str, int] = {name: code for code, name in enumerate(MODES)}

@@ -2,10 +2,12 @@
 
 Step order of :meth:`CityModel.step` (one day):
 
-1. plan: every resident's activity chain for the day (times, destinations; discretionary places by exploration
-   and preferential return), vectorised per archetype (:class:`simulation.planning.DayPlanner`);
-2. travel: each trip's mode, duration and the zones it passes through (:func:`simulation.planning.fill_day`);
-3. record: the day's rows of the (slot, resident) arrays ``zone``, ``activity``, ``mode``;
+1. plan: every resident's kind of day (sick, on leave, working from home, away: :mod:`simulation.absence`) and
+   activity chain (times, destinations; discretionary places by exploration and preferential return over one
+   memory of places, :mod:`simulation.places`), vectorised per archetype (:class:`simulation.planning.DayPlanner`);
+2. travel: each trip's mode, duration and the zones it passes through (:func:`simulation.travel.fill_day`);
+3. record: the day's rows of the (slot, resident) arrays ``zone``, ``activity``, ``mode``, and the region's place
+   of every resident out of town (``away_place``);
 4. collect: model-level reporters (trips that day, share at home at 03:00, share travelling at 08:00).
 
 Per-agent Python never runs per slot: residents are real ``mesa.Agent`` objects whose state is the model's arrays.
@@ -21,10 +23,12 @@ from tqdm import tqdm
 
 from simulation.city import City, load_city
 from simulation.codes import HOME, TRAVEL
-from simulation.planning import DayPlanner, fill_day
+from simulation.planning import DayPlanner
+from simulation.region import make_region
 from simulation.residents import Resident, make_population
 from simulation.rng import stream
 from simulation.scenario import WEEKDAYS, ScenarioConfig
+from simulation.travel import fill_day
 from simulation.world import World
 
 PROGRESS_MIN_RESIDENT_DAYS = 200_000
@@ -42,6 +46,8 @@ class CityModel(mesa.Model):
         zone: int32 (slot, resident) zone ids.
         activity: int8 (slot, resident) activity codes.
         mode: int8 (slot, resident) travel modes.
+        away_place: int16 (day, resident) the region's place of a resident out of town that day, -1 if not away.
+        region: The places beyond the city.
         day: Days simulated so far.
         trips: Trips made so far.
     """
@@ -53,15 +59,17 @@ class CityModel(mesa.Model):
         self.residents = make_population(config.population, self.city, config.seed)
         n = len(self.residents)
         Resident.create_agents(self, n, index=np.arange(n))
-        self.planner = DayPlanner(self.city, self.residents, config.seed)
+        self.region = make_region(self.city, config.seed)
+        self.days = config.world.days
+        self.planner = DayPlanner(self.city, self.region, self.residents, config.seed, self.days)
         self.slot_minutes = config.world.slot_minutes
         self.slots_per_day = 1440 // self.slot_minutes
-        self.days = config.world.days
         self.start_weekday = WEEKDAYS.index(config.world.start_weekday)
         shape = (self.days * self.slots_per_day, n)
         self.zone = np.zeros(shape, np.int32)
         self.activity = np.zeros(shape, np.int8)
         self.mode = np.zeros(shape, np.int8)
+        self.away_place = np.full((self.days, n), -1, np.int16)
         self.day = 0
         self.trips = 0
         self.trips_today = 0
@@ -90,9 +98,11 @@ class CityModel(mesa.Model):
         weekday = (self.start_weekday + self.day) % 7
         plan = self.planner.plan(self.day, weekday)
         rng = stream(self.config.seed, "residents", "travel", self.day)
-        zone, activity, mode, trips = fill_day(plan, self.planner, rng, self.slot_minutes)
+        zone, activity, mode, trips = fill_day(plan, self.city, self.planner.has_car, self.planner.has_card, rng,
+                                               self.slot_minutes)
         rows = self._day_rows(self.day)
         self.zone[rows], self.activity[rows], self.mode[rows] = zone, activity, mode
+        self.away_place[self.day] = plan.away_place
         self.trips_today = trips
         self.trips += trips
         self.day += 1
@@ -102,7 +112,7 @@ class CityModel(mesa.Model):
         """Return the simulated horizon as a World (arrays shared, not copied)."""
         return World(city=self.city, residents=self.residents, zone=self.zone, activity=self.activity,
                      mode=self.mode, slot_minutes=self.slot_minutes, start_weekday=self.start_weekday,
-                     trips=int(self.trips))
+                     trips=int(self.trips), away_place=self.away_place, region=self.region)
 
 
 def build_world(config: ScenarioConfig, progress: bool = False, city: City | None = None) -> World:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from simulation.codes import ACTIVITIES, HOME, MODES, SENSITIVE_USES, TRAVEL
+from simulation.codes import ACTIVITIES, AWAY, HOME, MODES, SENSITIVE_USES, TRAVEL
 from simulation.rng import stream
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ def sensitive_visits_of(world: World, records: pd.DataFrame, units: np.ndarray, 
     """
     timeline = timeline_of(world, resident)
     visit = timeline["land_use"].isin(SENSITIVE_USES) & ~timeline["activity"].isin(
-        [ACTIVITIES[HOME], ACTIVITIES[TRAVEL]])
+        [ACTIVITIES[HOME], ACTIVITIES[TRAVEL], ACTIVITIES[AWAY]])
     visits = timeline.loc[visit, ["day", "start_minute", "end_minute", "land_use", "zone"]].reset_index(drop=True)
     in_profile = records[records["kind"].isin(profile_kinds)]
     keys = set(zip(in_profile["unit"].to_numpy(), (in_profile["time"] // bin_minutes).to_numpy(), strict=True))

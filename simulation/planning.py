@@ -1,27 +1,31 @@
-"""Daily activity chains for every resident at once: times, destinations and travel modes.
+"""Daily activity chains for every resident at once: times, destinations and, for trips out of town, modes.
 
-A day's plan is, per resident, where they are at midnight and a sequence of legs: leave at a time for a zone and
-an activity. Plans follow each archetype's weekday or weekend template (below); discretionary destinations come
-from each resident's :class:`simulation.residents.PlaceMemory` (exploration and preferential return).
+A day's plan is, per resident, where they are at midnight (where the previous day ended) and a sequence of legs:
+leave at a time for a place and an activity. Plans follow each archetype's template for the kind of day
+(:mod:`simulation.absence`: a normal day, sick, on leave, working from home, or a trip away), with trip chains
+(tours of one or two stops). Discretionary places come from the residents' memory of places
+(:mod:`simulation.places`: exploration and preferential return).
 
-Templates (times are means; each resident-day draws its own, normally distributed):
+Templates (times are means; each resident-day draws its own, normally distributed, around the resident's habitual
+time for leaving for work or school and leaving work; shares are per day):
 
-- office worker, weekday: work 07:45-17:15; then an errand (35%); an evening out (15%).
+- office worker, weekday: work 07:45-17:30; a lunch break out (25%); after work a tour of errands (40%, a second
+  stop for 35% of them); an evening out (22%). Working from home: a midday tour (50%) and the evening out.
 - shift worker: night shifts starting Sunday to Thursday at 22:00 and ending 06:00; home to sleep, an afternoon
-  errand (35%); days off follow the weekend template.
-- student, weekday: school 08:00-15:30; then leisure (30%); an evening out (10%).
-- carer, weekday: school run 08:15 and 15:00, shopping in the morning (60%), a care visit (20%).
-- retiree / unemployed, weekday: morning shopping (65% / 50%), afternoon leisure or care (35% / 40%),
-  evening out (3% / 12%).
-- weekend, everyone: worship on their worship day (30% of residents, Saturday or Sunday), a midday outing (60%),
-  an evening out (25% on Saturday, 12% on Sunday), nightlife favoured on Saturday night.
-
-Travel (:func:`fill_day`): each trip's mode depends on car ownership (car owners drive on 80% of days), the
-distance (walk up to 1 km), whether transit serves the trip and card ownership (75% take transit with a card,
-45% without); otherwise bike. A trip takes ``steps * zone_size / speed`` plus access time (walk 80, bike 220,
-car 400 m/min + 3 min, transit 330 m/min + 5 min), rounded to whole slots (at least one). While travelling the
-resident is placed along the route: cars on the road part, transit at the boarding station, along the line,
-and at the alighting station; walk and bike along the straight line.
+  tour (45%); on weekdays without a night shift an evening out (20%); weekends follow the weekend template.
+- student, weekday: school 07:40-15:30; then a tour (35%, a second stop for 25%); an evening out (15%).
+- carer, weekday: school run 08:05, shopping after it (60%, a second stop for 30%), a care visit (20%), school
+  pick-up 14:55 and a stop on the way home (35%), an evening out (10%).
+- retiree / unemployed, weekday: a morning tour (65% / 50%, a second stop for 35%), an afternoon outing (45%),
+  an evening out (5% / 15%), a day out of town (2%).
+- weekend, and any day on leave: worship on the resident's worship day (30% of residents, Saturday or Sunday),
+  Saturday-morning shopping (45%), a day out of town (8%) or else a long midday outing (65%, a second stop for
+  30%), an evening out (30% on Saturday, 15% on Sunday, 20% on leave).
+- a regular activity: 45% of residents have one (a sport, a class, a visit) at one place on two days of the week,
+  at 18:45 for 90 minutes, instead of that evening's outing.
+- sick: at home, a doctor's visit (20%).
+- trip away: leave home at about 10:00 for the region (by car for car owners, else by train), out of town until the
+  spell's last day, back home at about 15:00. A day out of town: leave at 09:30, back at 18:00.
 """
 
 from __future__ import annotations
@@ -31,42 +35,61 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulation.absence import DayStatus, Spells, day_status, draw_spells
 from simulation.city import City
 from simulation.codes import (
+    AWAY,
     CARE,
     HOME,
     LAND_USE_CODE,
     LEISURE,
-    MODE_BIKE,
     MODE_CAR,
     MODE_NONE,
     MODE_TRANSIT,
-    MODE_WALK,
     NIGHTLIFE,
     SCHOOL,
     SHOPPING,
-    TRAVEL,
     WORK,
     WORSHIP,
 )
-from simulation.residents import DISCRETIONARY, WARM_UP_VISITS, PlaceMemory
+from simulation.places import OUTING, WARM_UP_VISITS, PlaceMemory
+from simulation.region import Region
 from simulation.rng import stream
 from simulation.routing import manhattan
 from simulation.scenario import ARCHETYPES
+from simulation.travel import NEVER
 
-NEVER = 10**7
-"""Departure time of a leg that does not happen."""
 KIND_ACTIVITY: dict[str, int] = {"shopping": SHOPPING, "leisure": LEISURE, "care": CARE, "worship": WORSHIP,
-                                 "nightlife": NIGHTLIFE}
-SPEED_M_PER_MIN: dict[int, float] = {MODE_WALK: 80.0, MODE_BIKE: 220.0, MODE_CAR: 400.0, MODE_TRANSIT: 330.0}
-ACCESS_MIN: dict[int, float] = {MODE_WALK: 0.0, MODE_BIKE: 1.0, MODE_CAR: 3.0, MODE_TRANSIT: 5.0}
-CAR_DAY_SHARE = 0.8
-WALK_MAX_KM = 1.0
-TRANSIT_SHARE_WITH_CARD = 0.75
-TRANSIT_SHARE_WITHOUT_CARD = 0.45
+                                 "nightlife": NIGHTLIFE, OUTING: AWAY}
+LAST_MINUTE = 23 * 60 + 30
 WORSHIP_SHARE = 0.30
 NIGHT_SHIFT_STARTS = (6, 0, 1, 2, 3)
 """Weekdays (0 = Monday) on whose evening a night shift starts: Sunday to Thursday."""
+WORKING = ("office_worker", "shift_worker", "student")
+ROUTINE_SHARE = 0.45
+"""Share of residents with a regular activity (a sport, a class, a visit) at one place on ROUTINE_DAYS a week."""
+ROUTINE_DAYS = 2
+ROUTINE_HOUR = 18.75
+ROUTINE_MIN = 90
+HABIT_SPREAD_MIN = 35
+"""Spread (sd, minutes) of office workers' habitual times of leaving home and leaving work, across residents."""
+HABIT_JITTER_MIN = 12
+"""Day-to-day spread (sd, minutes) around a resident's habitual time."""
+"""Archetypes with a workplace or school (who take leave)."""
+
+ERRANDS = {"shopping": 0.6, "leisure": 0.3, "care": 0.1}
+SHOP = {"shopping": 1.0}
+LUNCH = {"shopping": 0.5, "leisure": 0.3, "nightlife": 0.2}
+EVENING = {"nightlife": 0.45, "leisure": 0.55}
+MIDDAY = {"leisure": 0.55, "shopping": 0.35, "nightlife": 0.1}
+AFTERNOON = {"leisure": 0.65, "care": 0.25, "shopping": 0.1}
+AFTER_SCHOOL = {"leisure": 0.8, "shopping": 0.2}
+DAY_OUT_WEEKEND = 0.10
+DAY_OUT_WEEKDAY = 0.02
+STAY_IN = 0.2
+"""Share of weekdays a retiree or an unemployed resident does not go out at all."""
+Stop = tuple[float, dict[str, float], float]
+"""One stop of a tour: (share of those still touring who make it, kinds and their shares, mean stay in minutes)."""
 
 
 @dataclass
@@ -79,6 +102,8 @@ class DayPlan:
         depart: (legs, n) departure minute of each leg, NEVER if the leg does not happen.
         zone: (legs, n) destination zone of each leg.
         activity: (legs, n) activity at the destination.
+        mode: (legs, n) imposed travel mode of each leg, MODE_NONE to let the traveller choose.
+        away_place: (n,) the region's place where the resident is while out of town today, -1 if not away.
     """
 
     start_zone: np.ndarray
@@ -86,35 +111,40 @@ class DayPlan:
     depart: np.ndarray
     zone: np.ndarray
     activity: np.ndarray
+    mode: np.ndarray
+    away_place: np.ndarray
 
 
 class _Chain:
     """Legs of one group of residents, appended in time order."""
 
-    def __init__(self, rows: np.ndarray, start_zone: np.ndarray, start_activity: int | np.ndarray) -> None:
+    def __init__(self, rows: np.ndarray, start_zone: np.ndarray, start_activity: np.ndarray) -> None:
         self.rows = rows
-        self.start_zone = np.asarray(start_zone, np.int64)
-        self.start_activity = np.broadcast_to(np.asarray(start_activity, np.int8), rows.shape)
-        self.legs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.start_zone = start_zone
+        self.start_activity = start_activity
+        self.legs: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
     def go(self, depart: np.ndarray, zone: np.ndarray, activity: int | np.ndarray, on: np.ndarray | bool = True,
-           ) -> None:
+           mode: np.ndarray | int = MODE_NONE) -> None:
         """Append a leg; residents with ``on`` False (or no zone) skip it."""
-        zone = np.broadcast_to(np.asarray(zone, np.int64), self.rows.shape)
-        on = np.broadcast_to(np.asarray(on, bool), self.rows.shape) & (zone >= 0)
-        self.legs.append((np.where(on, depart, NEVER), zone, np.broadcast_to(np.asarray(activity, np.int8),
-                                                                               self.rows.shape)))
+        shape = self.rows.shape
+        zone = np.broadcast_to(np.asarray(zone, np.int64), shape)
+        on = np.broadcast_to(np.asarray(on, bool), shape) & (zone >= 0)
+        self.legs.append((np.where(on, depart, NEVER), zone, np.broadcast_to(np.asarray(activity, np.int8), shape),
+                          np.broadcast_to(np.asarray(mode, np.int8), shape)))
 
 
 class DayPlanner:
     """Plans every resident's day from the templates in the module docstring.
 
     Attributes:
-        memory: Per discretionary kind, every resident's visited places.
+        memory: Every resident's visited places (one memory across kinds).
+        spells: Every resident's spells of leave and trips away over the horizon.
     """
 
-    def __init__(self, city: City, residents: pd.DataFrame, seed: int) -> None:
+    def __init__(self, city: City, region: Region, residents: pd.DataFrame, seed: int, days: int) -> None:
         self.city = city
+        self.region = region
         self.seed = seed
         self.n = len(residents)
         self.home = residents["home_zone"].to_numpy(np.int64)
@@ -122,30 +152,63 @@ class DayPlanner:
         self.has_car = residents["has_car"].to_numpy(bool)
         self.has_card = residents["has_card"].to_numpy(bool)
         archetype = residents["archetype"].to_numpy()
-        self.rows = {a: np.flatnonzero(archetype == a) for a in ARCHETYPES}
+        self.archetype = archetype
         rng = stream(seed, "residents", "habits")
         self.worship_day = np.where(rng.random(self.n) < WORSHIP_SHARE,
                                     np.where(rng.random(self.n) < 0.3, 5, 6), -1)
         schools = np.flatnonzero(city.land_use_codes == LAND_USE_CODE["school"])
         near = manhattan(self.home[:, None], schools[None, :], city.width).argmin(axis=1) if len(schools) else None
         self.nearest_school = schools[near] if near is not None else np.full(self.n, -1, np.int64)
-        self.memory = {kind: PlaceMemory(kind, city, self.home) for kind in DISCRETIONARY}
+        self.habit_leave_home = rng.normal(7.75 * 60, HABIT_SPREAD_MIN, self.n)
+        self.habit_leave_work = rng.normal(17.5 * 60, HABIT_SPREAD_MIN, self.n)
+        self.habit_school = rng.normal(7.67 * 60, 8, self.n)
+        self.memory = PlaceMemory(city, region, self.home)
         warm = stream(seed, "residents", "epr", "warm_up")
         everyone = np.arange(self.n)
         for kind, visits in WARM_UP_VISITS.items():
             rows = np.flatnonzero(self.worship_day >= 0) if kind == "worship" else everyone
             for _ in range(visits):
-                self.memory[kind].choose(rows, warm)
+                self.memory.choose(rows, warm, kind)
+        self.spells: Spells = draw_spells(seed, np.isin(archetype, WORKING), days)
+        routine = stream(seed, "residents", "routine")
+        has_routine = routine.random(self.n) < ROUTINE_SHARE
+        self.routine_place = np.full(self.n, -1, np.int64)
+        self.routine_place[has_routine] = self.memory.choose(np.flatnonzero(has_routine), routine, "leisure")
+        days_of_week = np.argsort(routine.random((self.n, 7)), axis=1)[:, :ROUTINE_DAYS]
+        self.routine_day = np.zeros((self.n, 7), bool)
+        np.put_along_axis(self.routine_day, days_of_week, True, axis=1)
+        self.routine_day &= (self.routine_place >= 0)[:, None]
+        self.away_mode = np.where(self.has_car | ~city.station_mask.any(), MODE_CAR, MODE_TRANSIT).astype(np.int8)
+        self.trip_place = np.full(self.n, -1, np.int64)
+        self.night_zone = self.home.copy()
+        self.night_activity = np.full(self.n, HOME, np.int8)
 
     # ------------------------------------------------------------ helpers
 
     @staticmethod
     def _time(rng: np.random.Generator, hour: float, sd_min: float, n: int) -> np.ndarray:
         """Draw departure minutes around ``hour`` (normal, sd in minutes), within the day."""
-        return np.clip(np.rint(rng.normal(hour * 60, sd_min, n)), 0, 23 * 60 + 30).astype(np.int64)
+        return np.clip(np.rint(rng.normal(hour * 60, sd_min, n)), 0, LAST_MINUTE).astype(np.int64)
+
+    def _habit(self, rng: np.random.Generator, habit: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Draw departure minutes around each resident's habitual time (day-to-day sd HABIT_JITTER_MIN)."""
+        minutes = habit[rows] + rng.normal(0, HABIT_JITTER_MIN, len(rows))
+        return np.clip(np.rint(minutes), 0, LAST_MINUTE).astype(np.int64)
+
+    @staticmethod
+    def _stay(rng: np.random.Generator, minutes: float, n: int) -> np.ndarray:
+        """Draw stays around ``minutes`` (normal, sd a third of it, at least 15 minutes)."""
+        return np.maximum(rng.normal(minutes, minutes / 3, n), 15).astype(np.int64)
+
+    def _gateway(self, place: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Return the zone each resident leaves the city by for a regional place (by their trip-away mode)."""
+        index = np.maximum(place - self.city.n_zones, 0)
+        by_train = (self.away_mode[rows] == MODE_TRANSIT) & (self.region.gateway_station[index] >= 0)
+        gate = np.where(by_train, self.region.gateway_station[index], self.region.gateway_road[index])
+        return np.where(place >= 0, gate, -1)
 
     def _place(self, rng: np.random.Generator, rows: np.ndarray, on: np.ndarray, mix: dict[str, float],
-               ) -> tuple[np.ndarray, np.ndarray]:
+               origins: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Choose a kind from ``mix`` and a place of that kind for residents with ``on``; -1 elsewhere."""
         kinds = list(mix)
         p = np.array([mix[k] for k in kinds])
@@ -153,236 +216,267 @@ class DayPlanner:
                           len(kinds) - 1)
         zone = np.full(len(rows), -1, np.int64)
         activity = np.full(len(rows), HOME, np.int8)
-        for i, kind in enumerate(kinds):
-            sel = on & (pick == i)
-            if sel.any():
-                zone[sel] = self.memory[kind].choose(rows[sel], rng)
-                activity[sel] = KIND_ACTIVITY[kind]
+        sel = np.flatnonzero(on)
+        if len(sel):
+            zone[sel] = self.memory.choose(rows[sel], rng, kinds, None if origins is None else origins[sel],
+                                           pick[sel])
+            activity[sel] = np.array([KIND_ACTIVITY[k] for k in kinds], np.int8)[pick[sel]]
         return zone, activity
 
-    def _outing(self, chain: _Chain, rng: np.random.Generator, share: float, hour: float, sd: float,
-                stay_min: float, mix: dict[str, float]) -> None:
-        """Append an outing from home to a discretionary place and back."""
+    def _tour(self, chain: _Chain, rng: np.random.Generator, on: np.ndarray, leave: np.ndarray,
+              stops: tuple[Stop, ...], back_zone: np.ndarray, back_activity: int, always_back: bool = False,
+              origins: np.ndarray | None = None) -> np.ndarray:
+        """Append a tour: up to len(stops) stops from ``leave``, then back (module docstring).
+
+        Residents with ``on`` start the tour; each stop is made by a share of those who made the previous one.
+        The leg back is taken by everyone with ``on`` when ``always_back`` (e.g. home from work), else only by
+        those who made a stop. Returns who made at least one stop.
+        """
         n = len(chain.rows)
-        on = rng.random(n) < share
-        zone, activity = self._place(rng, chain.rows, on, mix)
-        leave = self._time(rng, hour, sd, n)
-        chain.go(leave, zone, activity, on)
-        back = np.minimum(leave + np.maximum(rng.normal(stay_min, stay_min / 3, n), 30).astype(np.int64), 23 * 60 + 30)
-        chain.go(back, self.home[chain.rows], HOME, on & (zone >= 0))
+        going = on.copy()
+        went = np.zeros(n, bool)
+        t = leave
+        for share, mix, stay in stops:
+            going &= rng.random(n) < share
+            zone, activity = self._place(rng, chain.rows, going, mix, origins)
+            chain.go(t, zone, activity, going)
+            going &= zone >= 0
+            went |= going
+            t = np.where(going, t + self._stay(rng, stay, n), t)
+        chain.go(np.minimum(t, LAST_MINUTE), back_zone, back_activity, on if always_back else went)
+        return went
+
+    def _outing(self, chain: _Chain, rng: np.random.Generator, share: float, hour: float, sd: float,
+                stops: tuple[Stop, ...]) -> np.ndarray:
+        """Append a tour from home and back home by ``share`` of the residents; return who went."""
+        on = rng.random(len(chain.rows)) < share
+        return self._tour(chain, rng, on, self._time(rng, hour, sd, len(chain.rows)), stops,
+                          self.home[chain.rows], HOME)
+
+    def _evening(self, chain: _Chain, rng: np.random.Generator, weekday: int, share: float, hour: float,
+                 sd: float, stops: tuple[Stop, ...], allowed: np.ndarray | None = None) -> None:
+        """Append the evening: the resident's regular activity on its days, else an evening out by ``share``."""
+        rows, n = chain.rows, len(chain.rows)
+        allowed = np.ones(n, bool) if allowed is None else allowed
+        routine = allowed & self.routine_day[rows, weekday]
+        leave = self._time(rng, ROUTINE_HOUR, 15, n)
+        chain.go(leave, self.routine_place[rows], LEISURE, routine)
+        chain.go(leave + self._stay(rng, ROUTINE_MIN, n), self.home[rows], HOME, routine)
+        out = allowed & ~routine & (rng.random(n) < share)
+        self._tour(chain, rng, out, self._time(rng, hour, sd, n), stops, self.home[rows], HOME)
+
+    def _day_out(self, chain: _Chain, rng: np.random.Generator, on: np.ndarray, away_place: np.ndarray) -> None:
+        """Append a day out of town (leave 09:30, back 18:00) for residents with ``on``; note where they went."""
+        rows, n = chain.rows, len(chain.rows)
+        place, _ = self._place(rng, rows, on, {OUTING: 1.0})
+        gate = self._gateway(place, rows)
+        mode = self.away_mode[rows]
+        chain.go(self._time(rng, 9.5, 60, n), gate, AWAY, on, mode)
+        chain.go(self._time(rng, 18.0, 90, n), self.home[rows], HOME, on & (gate >= 0), mode)
+        away_place[rows[on & (place >= 0)]] = place[on & (place >= 0)] - self.city.n_zones
 
     # ------------------------------------------------------------ templates
 
-    def _weekend(self, chain: _Chain, rng: np.random.Generator, weekday: int, evening_work: bool = False) -> None:
+    def _weekend(self, chain: _Chain, rng: np.random.Generator, weekday: int, away_place: np.ndarray,
+                 on_leave: bool = False, evening_work: np.ndarray | None = None) -> None:
         rows, n = chain.rows, len(chain.rows)
         worship = self.worship_day[rows] == weekday
         zone, activity = self._place(rng, rows, worship, {"worship": 1.0})
         chain.go(self._time(rng, 9.75, 20, n), zone, activity, worship)
         chain.go(self._time(rng, 11.5, 15, n), self.home[rows], HOME, worship & (zone >= 0))
-        self._outing(chain, rng, 0.6, 13.5, 80, 120, {"shopping": 0.45, "leisure": 0.5, "care": 0.05})
-        if evening_work:
-            chain.go(self._time(rng, 21.4, 10, n), self.work[rows], WORK)
+        day_out = rng.random(n) < DAY_OUT_WEEKEND
+        shopping = ~worship & ~day_out & (rng.random(n) < (0.5 if weekday == 5 or on_leave else 0.0))
+        self._tour(chain, rng, shopping, self._time(rng, 10.25, 40, n), ((1.0, SHOP, 50), (0.35, SHOP, 30)),
+                   self.home[rows], HOME)
+        self._day_out(chain, rng, day_out, away_place)
+        midday = ~day_out & (rng.random(n) < 0.75)
+        self._tour(chain, rng, midday, self._time(rng, 12.75, 75, n), ((1.0, MIDDAY, 200), (0.35, MIDDAY, 50)),
+                   self.home[rows], HOME)
+        visit = ~day_out & (rng.random(n) < 0.4)
+        self._tour(chain, rng, visit, self._time(rng, 16.75, 45, n), ((1.0, AFTERNOON, 120),), self.home[rows], HOME)
+        if evening_work is not None and evening_work.any():
+            chain.go(self._time(rng, 21.4, 10, n), self.work[rows], WORK, evening_work)
+        evening = 0.3 if on_leave else 0.4 if weekday == 5 else 0.25
+        mix = {"nightlife": 0.7, "leisure": 0.3} if weekday == 5 else {"leisure": 0.7, "nightlife": 0.3}
+        free = np.ones(n, bool) if evening_work is None else ~evening_work
+        self._evening(chain, rng, weekday, evening, 20.25, 40, ((1.0, mix, 200),), free)
+
+    def _office_worker(self, chain: _Chain, rng: np.random.Generator, weekday: int, status: DayStatus,
+                       away_place: np.ndarray) -> None:
+        rows, n = chain.rows, len(chain.rows)
+        remote = status.home_working[rows]
+        office = ~remote
+        chain.go(self._habit(rng, self.habit_leave_home, rows), self.work[rows], WORK, office)
+        lunch = office & (rng.random(n) < 0.3)
+        self._tour(chain, rng, lunch, self._time(rng, 12.25, 20, n), ((1.0, LUNCH, 40),), self.work[rows], WORK,
+                   origins=self.work[rows])
+        self._tour(chain, rng, office, self._habit(rng, self.habit_leave_work, rows),
+                   ((0.45, ERRANDS, 35), (0.35, SHOP, 25)), self.home[rows], HOME, always_back=True)
+        midday = remote & (rng.random(n) < 0.45)
+        self._tour(chain, rng, midday, self._time(rng, 12.0, 40, n), ((1.0, ERRANDS, 45), (0.3, SHOP, 25)),
+                   self.home[rows], HOME)
+        walk = remote & (rng.random(n) < 0.25)
+        self._tour(chain, rng, walk, self._time(rng, 16.0, 40, n), ((1.0, AFTERNOON, 60),), self.home[rows], HOME)
+        self._evening(chain, rng, weekday, 0.25, 19.75, 40, ((1.0, EVENING, 165),))
+
+    def _shift_worker(self, chain: _Chain, rng: np.random.Generator, weekday: int, status: DayStatus,
+                      away_place: np.ndarray) -> None:
+        rows, n = chain.rows, len(chain.rows)
+        night = (weekday in NIGHT_SHIFT_STARTS) & (self.work[rows] >= 0)
+        if weekday >= 5:
+            self._weekend(chain, rng, weekday, away_place, evening_work=night)
             return
-        saturday = weekday == 5
-        self._outing(chain, rng, 0.25 if saturday else 0.12, 20.5, 40, 150,
-                     {"nightlife": 0.7, "leisure": 0.3} if saturday else {"leisure": 0.7, "nightlife": 0.3})
+        self._outing(chain, rng, 0.55, 14.5, 45, ((1.0, ERRANDS, 60), (0.3, SHOP, 25)))
+        chain.go(self._time(rng, 21.4, 10, n), self.work[rows], WORK, night)
+        self._evening(chain, rng, weekday, 0.2, 19.75, 40, ((1.0, EVENING, 150),), ~night)
 
-    def _office_worker(self, rows: np.ndarray, rng: np.random.Generator, weekday: int) -> _Chain:
-        chain = _Chain(rows, self.home[rows], HOME)
-        if weekday >= 5:
-            self._weekend(chain, rng, weekday)
-            return chain
-        n = len(rows)
-        chain.go(self._time(rng, 7.75, 40, n), self.work[rows], WORK)
-        leave = self._time(rng, 17.25, 40, n)
-        errand = rng.random(n) < 0.35
-        zone, activity = self._place(rng, rows, errand, {"shopping": 0.6, "leisure": 0.3, "care": 0.1})
-        chain.go(leave, zone, activity, errand)
-        chain.go(np.where(errand, leave + 60, leave), self.home[rows], HOME)
-        self._outing(chain, rng, 0.15, 20.0, 30, 150, {"nightlife": 0.5, "leisure": 0.5})
-        return chain
+    def _student(self, chain: _Chain, rng: np.random.Generator, weekday: int, status: DayStatus,
+                 away_place: np.ndarray) -> None:
+        rows, n = chain.rows, len(chain.rows)
+        chain.go(self._habit(rng, self.habit_school, rows), self.work[rows], SCHOOL)
+        self._tour(chain, rng, np.ones(n, bool), self._time(rng, 15.5, 30, n),
+                   ((0.5, AFTER_SCHOOL, 75), (0.3, AFTER_SCHOOL, 40)), self.home[rows], HOME, always_back=True)
+        self._evening(chain, rng, weekday, 0.2, 19.5, 30, ((1.0, {"leisure": 0.6, "nightlife": 0.4}, 120),))
 
-    def _shift_worker(self, rows: np.ndarray, rng: np.random.Generator, weekday: int) -> _Chain:
-        n = len(rows)
-        after_night = (weekday - 1) % 7 in NIGHT_SHIFT_STARTS
-        night = weekday in NIGHT_SHIFT_STARTS
-        has_work = self.work[rows] >= 0
-        start = np.where(has_work & after_night, self.work[rows], self.home[rows])
-        chain = _Chain(rows, start, np.where(has_work & after_night, WORK, HOME).astype(np.int8))
-        if after_night:
-            chain.go(self._time(rng, 6.1, 10, n), self.home[rows], HOME, has_work)
-        if not after_night and not night or weekday == 6:
-            self._weekend(chain, rng, weekday, evening_work=night)
-            return chain
-        self._outing(chain, rng, 0.35, 14.5, 45, 60, {"shopping": 0.6, "leisure": 0.25, "care": 0.15})
-        if night:
-            chain.go(self._time(rng, 21.4, 10, n), self.work[rows], WORK)
-        return chain
-
-    def _student(self, rows: np.ndarray, rng: np.random.Generator, weekday: int) -> _Chain:
-        chain = _Chain(rows, self.home[rows], HOME)
-        if weekday >= 5:
-            self._weekend(chain, rng, weekday)
-            return chain
-        n = len(rows)
-        chain.go(self._time(rng, 7.7, 15, n), self.work[rows], SCHOOL)
-        leave = self._time(rng, 15.5, 30, n)
-        after = rng.random(n) < 0.3
-        zone, activity = self._place(rng, rows, after, {"leisure": 0.8, "shopping": 0.2})
-        chain.go(leave, zone, activity, after)
-        chain.go(np.where(after, leave + 90, leave), self.home[rows], HOME)
-        self._outing(chain, rng, 0.10, 19.5, 30, 120, {"leisure": 0.6, "nightlife": 0.4})
-        return chain
-
-    def _carer(self, rows: np.ndarray, rng: np.random.Generator, weekday: int) -> _Chain:
-        chain = _Chain(rows, self.home[rows], HOME)
-        if weekday >= 5:
-            self._weekend(chain, rng, weekday)
-            return chain
-        n = len(rows)
+    def _carer(self, chain: _Chain, rng: np.random.Generator, weekday: int, status: DayStatus,
+               away_place: np.ndarray) -> None:
+        rows, n = chain.rows, len(chain.rows)
         school = self.nearest_school[rows]
-        chain.go(self._time(rng, 8.1, 10, n), school, SCHOOL)
-        shop = rng.random(n) < 0.6
-        zone, activity = self._place(rng, rows, shop, {"shopping": 1.0})
-        chain.go(self._time(rng, 8.75, 10, n), zone, activity, shop)
-        chain.go(np.where(shop & (zone >= 0), self._time(rng, 10.5, 30, n), self._time(rng, 8.75, 10, n)),
-                 self.home[rows], HOME)
-        self._outing(chain, rng, 0.2, 12.5, 30, 60, {"care": 1.0})
+        everyone = np.ones(n, bool)
+        chain.go(self._time(rng, 8.08, 10, n), school, SCHOOL)
+        self._tour(chain, rng, everyone, self._time(rng, 8.5, 10, n), ((0.6, SHOP, 75), (0.3, SHOP, 30)),
+                   self.home[rows], HOME, always_back=True)
+        self._outing(chain, rng, 0.35, 11.75, 30, ((1.0, {"care": 0.4, "leisure": 0.6}, 90),))
         chain.go(self._time(rng, 14.9, 8, n), school, SCHOOL)
-        chain.go(self._time(rng, 15.4, 8, n), self.home[rows], HOME)
-        self._outing(chain, rng, 0.08, 19.5, 30, 90, {"leisure": 1.0})
-        return chain
+        self._tour(chain, rng, everyone, self._time(rng, 15.3, 8, n), ((0.45, AFTER_SCHOOL, 75),),
+                   self.home[rows], HOME, always_back=True)
+        self._evening(chain, rng, weekday, 0.10, 19.5, 30, ((1.0, {"leisure": 1.0}, 90),))
 
-    def _at_leisure(self, rows: np.ndarray, rng: np.random.Generator, weekday: int, morning: float,
-                    afternoon: float, evening: float) -> _Chain:
-        chain = _Chain(rows, self.home[rows], HOME)
-        if weekday >= 5:
-            self._weekend(chain, rng, weekday)
-            return chain
-        self._outing(chain, rng, morning, 10.0, 50, 75, {"shopping": 1.0})
-        self._outing(chain, rng, afternoon, 14.5, 50, 90, {"leisure": 0.65, "care": 0.25, "shopping": 0.1})
-        self._outing(chain, rng, evening, 19.75, 30, 120, {"leisure": 0.5, "nightlife": 0.5})
-        return chain
+    def _at_leisure(self, chain: _Chain, rng: np.random.Generator, weekday: int, morning: float, evening: float,
+                    away_place: np.ndarray) -> None:
+        n = len(chain.rows)
+        day_out = rng.random(n) < DAY_OUT_WEEKDAY
+        self._day_out(chain, rng, day_out, away_place)
+        stay = ~day_out & (rng.random(n) >= STAY_IN)
+        self._tour(chain, rng, stay & (rng.random(n) < morning), self._time(rng, 9.75, 50, n),
+                   ((1.0, SHOP, 90), (0.35, ERRANDS, 40)), self.home[chain.rows], HOME)
+        self._tour(chain, rng, stay & (rng.random(n) < 0.3), self._time(rng, 12.25, 30, n),
+                   ((1.0, LUNCH, 75),), self.home[chain.rows], HOME)
+        self._tour(chain, rng, stay & (rng.random(n) < 0.6), self._time(rng, 14.5, 50, n),
+                   ((1.0, AFTERNOON, 150), (0.3, AFTERNOON, 45)), self.home[chain.rows], HOME)
+        self._evening(chain, rng, weekday, evening, 19.5, 30, ((1.0, EVENING, 120),), stay)
 
-    def _retiree(self, rows: np.ndarray, rng: np.random.Generator, weekday: int) -> _Chain:
-        return self._at_leisure(rows, rng, weekday, 0.65, 0.35, 0.03)
+    def _retiree(self, chain: _Chain, rng: np.random.Generator, weekday: int, status: DayStatus,
+                 away_place: np.ndarray) -> None:
+        self._at_leisure(chain, rng, weekday, 0.7, 0.08, away_place)
 
-    def _unemployed(self, rows: np.ndarray, rng: np.random.Generator, weekday: int) -> _Chain:
-        return self._at_leisure(rows, rng, weekday, 0.5, 0.4, 0.12)
+    def _unemployed(self, chain: _Chain, rng: np.random.Generator, weekday: int, status: DayStatus,
+                    away_place: np.ndarray) -> None:
+        self._at_leisure(chain, rng, weekday, 0.55, 0.18, away_place)
+
+    def _sick(self, chain: _Chain, rng: np.random.Generator) -> None:
+        self._outing(chain, rng, 0.2, 10.5, 60, ((1.0, {"care": 1.0}, 60),))
+
+    def _trip_away(self, chain: _Chain, rng: np.random.Generator, status: DayStatus, away_place: np.ndarray) -> None:
+        """Leave for a trip away (first day), stay out of town, or come back (last day)."""
+        rows, n = chain.rows, len(chain.rows)
+        leaving = status.leaving[rows]
+        place, _ = self._place(rng, rows, leaving, {OUTING: 1.0})
+        self.trip_place[rows[leaving]] = place[leaving]
+        gate = self._gateway(self.trip_place[rows], rows)
+        mode = self.away_mode[rows]
+        chain.go(self._time(rng, 10.0, 120, n), gate, AWAY, leaving, mode)
+        returning = status.returning[rows]
+        chain.go(self._time(rng, 15.0, 150, n), self.home[rows], HOME, returning & (gate >= 0), mode)
+        there = self.trip_place[rows] >= 0
+        away_place[rows[there]] = self.trip_place[rows[there]] - self.city.n_zones
 
     # ------------------------------------------------------------ the day
+
+    def _start(self, status: DayStatus, rng: np.random.Generator) -> None:
+        """Put residents whose trip away began before the horizon at their gateway (day 0 only)."""
+        already = (status.away | status.returning) & (self.trip_place < 0)
+        rows = np.flatnonzero(already)
+        if len(rows):
+            place, _ = self._place(rng, rows, np.ones(len(rows), bool), {OUTING: 1.0})
+            self.trip_place[rows] = place
+            self.night_zone[rows] = np.where(place >= 0, self._gateway(place, rows), self.home[rows])
+            self.night_activity[rows] = np.where(place >= 0, AWAY, HOME)
 
     def plan(self, day: int, weekday: int) -> DayPlan:
         """Plan every resident's day.
 
         Args:
-            day: Day index from the start of the horizon (names the random stream).
+            day: Day index from the start of the horizon (names the random streams).
             weekday: 0 = Monday.
 
         Returns:
             The plan, legs in time order.
         """
         rng = stream(self.seed, "residents", "plan", day)
-        chains = [getattr(self, f"_{a}")(self.rows[a], rng, weekday) for a in ARCHETYPES if len(self.rows[a])]
+        status = day_status(self.seed, self.spells, day, weekday, self.archetype == "office_worker")
+        if day == 0:
+            self._start(status, rng)
+        away_place = np.full(self.n, -1, np.int64)
+        trip = status.leaving | status.away | status.returning
+        home_day = status.sick | status.on_leave | trip
+        chains: list[_Chain] = []
+
+        def chain_of(rows: np.ndarray) -> _Chain:
+            chain = _Chain(rows, self.night_zone[rows], self.night_activity[rows])
+            after_night = chain.start_activity == WORK
+            chain.go(self._time(rng, 6.1, 10, len(rows)), self.home[rows], HOME, after_night)
+            chains.append(chain)
+            return chain
+
+        self._trip_away(chain_of(np.flatnonzero(trip)), rng, status, away_place)
+        self._sick(chain_of(np.flatnonzero(status.sick)), rng)
+        leave_rows = np.flatnonzero(status.on_leave)
+        self._weekend(chain_of(leave_rows), rng, weekday, away_place, on_leave=weekday < 5)
+        for archetype in ARCHETYPES:
+            rows = np.flatnonzero((self.archetype == archetype) & ~home_day)
+            if not len(rows):
+                continue
+            chain = chain_of(rows)
+            if weekday >= 5 and archetype != "shift_worker":
+                self._weekend(chain, rng, weekday, away_place)
+            else:
+                getattr(self, f"_{archetype}")(chain, rng, weekday, status, away_place)
+        self.trip_place[status.returning] = -1
+        return self._assemble(chains, away_place)
+
+    def _assemble(self, chains: list[_Chain], away_place: np.ndarray) -> DayPlan:
+        """Stack the chains' legs into a DayPlan and remember where each resident ends the day."""
         legs = max((len(c.legs) for c in chains), default=0)
-        plan = DayPlan(start_zone=self.home.copy(), start_activity=np.full(self.n, HOME, np.int8),
+        plan = DayPlan(start_zone=self.night_zone.copy(), start_activity=self.night_activity.copy(),
                        depart=np.full((legs, self.n), NEVER, np.int64), zone=np.zeros((legs, self.n), np.int64),
-                       activity=np.zeros((legs, self.n), np.int8))
+                       activity=np.zeros((legs, self.n), np.int8), mode=np.zeros((legs, self.n), np.int8),
+                       away_place=away_place)
         for chain in chains:
-            plan.start_zone[chain.rows] = chain.start_zone
-            plan.start_activity[chain.rows] = chain.start_activity
-            for j, (depart, zone, activity) in enumerate(chain.legs):
+            for j, (depart, zone, activity, mode) in enumerate(chain.legs):
                 plan.depart[j, chain.rows] = depart
                 plan.zone[j, chain.rows] = zone
                 plan.activity[j, chain.rows] = activity
+                plan.mode[j, chain.rows] = mode
+        plan = _compact(plan)
+        taken = (plan.depart < NEVER).sum(axis=0)
+        columns = np.flatnonzero(taken)
+        self.night_zone[columns] = plan.zone[taken[columns] - 1, columns]
+        self.night_activity[columns] = plan.activity[taken[columns] - 1, columns]
         return plan
 
 
-def choose_modes(city: City, origin: np.ndarray, destination: np.ndarray, has_car: np.ndarray,
-                 has_card: np.ndarray, car_day: np.ndarray, u_mode: np.ndarray) -> np.ndarray:
-    """Return each trip's travel mode (see the module docstring)."""
-    km = manhattan(origin, destination, city.width) * city.zone_size_m / 1000
-    serves = city.transit_serves(origin, destination)
-    p_transit = np.where(has_card, TRANSIT_SHARE_WITH_CARD, TRANSIT_SHARE_WITHOUT_CARD)
-    mode = np.where(serves & (u_mode < p_transit), MODE_TRANSIT, MODE_BIKE)
-    mode = np.where(km <= WALK_MAX_KM, MODE_WALK, mode)
-    return np.where(has_car & car_day, MODE_CAR, mode).astype(np.int8)
+def _compact(plan: DayPlan) -> DayPlan:
+    """Move each resident's legs that happen to the front, in order, and drop the rows no one uses.
 
-
-def fill_day(plan: DayPlan, planner: DayPlanner, rng: np.random.Generator, slot_minutes: int,
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Turn a day's plan into (slot, resident) arrays of zone, activity and mode.
-
-    Args:
-        plan: The day's plan.
-        planner: The planner (city and residents' cars and cards).
-        rng: Random generator for mode choice.
-        slot_minutes: Slot length.
-
-    Returns:
-        (zone int32, activity int8, mode int8) arrays of shape (slots per day, n), and the number of trips.
+    Travel is computed leg row by leg row, so fewer, fuller rows are faster; the plan is the same.
     """
-    city, n = planner.city, planner.n
-    slots = 1440 // slot_minutes
-    car_day = rng.random(n) < CAR_DAY_SHARE
-    u_mode = rng.random(n)
-    legs = plan.depart.shape[0]
-    current = plan.start_zone.copy()
-    free_from = np.zeros(n, np.int64)
-    marker = np.zeros((slots, n), np.int8)
-    stay_zone = np.vstack([plan.start_zone[None, :], plan.zone]).astype(np.int32)
-    stay_activity = np.vstack([plan.start_activity[None, :], plan.activity])
-    trips: list[tuple[np.ndarray, ...]] = []
-    for j in range(legs):
-        rows = np.flatnonzero(plan.depart[j] < NEVER)
-        if len(rows) == 0:
-            continue
-        origin, destination = current[rows], plan.zone[j, rows]
-        mode = choose_modes(city, origin, destination, planner.has_car[rows], planner.has_card[rows],
-                            car_day[rows], u_mode[rows])
-        steps = city.route_length(origin, destination, mode, legs=city.trip_legs(origin, destination, mode))
-        speed = np.select([mode == m for m in SPEED_M_PER_MIN], list(SPEED_M_PER_MIN.values()), 80.0)
-        access = np.select([mode == m for m in ACCESS_MIN], list(ACCESS_MIN.values()), 0.0)
-        minutes = steps * city.zone_size_m / speed + access
-        duration = np.where(origin == destination, 0, np.maximum(1, np.rint(minutes / slot_minutes))).astype(np.int64)
-        depart = np.maximum(plan.depart[j, rows] // slot_minutes, free_from[rows])
-        arrive = depart + duration
-        inside = arrive < slots
-        marker[arrive[inside], rows[inside]] = j + 1
-        moving = duration > 0
-        trips.append((rows[moving], depart[moving], duration[moving], origin[moving], destination[moving],
-                      mode[moving]))
-        current[rows] = destination
-        free_from[rows] = arrive + 1
-    stay = np.maximum.accumulate(marker, axis=0)
-    zone = np.take_along_axis(stay_zone, stay, axis=0)
-    activity = np.take_along_axis(stay_activity, stay, axis=0)
-    mode_out = np.full((slots, n), MODE_NONE, np.int8)
-    n_trips = sum(len(t[0]) for t in trips)
-    if n_trips:
-        rows, depart, duration, origin, destination, mode = (np.concatenate(p) for p in zip(*trips, strict=True))
-        _place_travellers(city, zone, activity, mode_out, rows, depart, duration, origin, destination, mode)
-    return zone, activity, mode_out, n_trips
-
-
-def _place_travellers(city: City, zone: np.ndarray, activity: np.ndarray, mode_out: np.ndarray, rows: np.ndarray,
-                      depart: np.ndarray, duration: np.ndarray, origin: np.ndarray, destination: np.ndarray,
-                      mode: np.ndarray) -> None:
-    """Write TRAVEL, the mode and the zone along the route into every travel slot (in place)."""
-    trip = np.repeat(np.arange(len(rows)), duration)
-    first = np.repeat(np.cumsum(duration) - duration, duration)
-    i = np.arange(len(trip)) - first
-    slot = depart[trip] + i
-    keep = slot < zone.shape[0]
-    trip, i, slot = trip[keep], i[keep], slot[keep]
-    o, d, m, k = origin[trip], destination[trip], mode[trip].astype(np.int64), duration[trip]
-    legs = city.trip_legs(o, d, m)
-    start, end = city.network_span(o, d, m, legs=legs)
-    span = end - start
-    along = start + ((2 * i + 1) * span) // (2 * k)
-    transit = m == MODE_TRANSIT
-    stations = start + (i * span) // np.maximum(k - 1, 1)
-    position = np.where(transit, stations, along)
-    zone[slot, rows[trip]] = city.route_zone_at(o, d, m, position, legs=legs)
-    activity[slot, rows[trip]] = TRAVEL
-    mode_out[slot, rows[trip]] = m
+    happens = plan.depart < NEVER
+    order = np.argsort(~happens, axis=0, kind="stable")
+    rows = int(happens.sum(axis=0).max(initial=0))
+    pick = order[:rows]
+    return DayPlan(start_zone=plan.start_zone, start_activity=plan.start_activity,
+                   depart=np.take_along_axis(plan.depart, pick, axis=0),
+                   zone=np.take_along_axis(plan.zone, pick, axis=0),
+                   activity=np.take_along_axis(plan.activity, pick, axis=0),
+                   mode=np.take_along_axis(plan.mode, pick, axis=0), away_place=plan.away_place)

@@ -18,11 +18,8 @@ Population (:func:`make_population`), all draws from ``stream(seed, "residents",
 - devices in the scenario's shares; identifiers are random positive int64 tokens, unique within a kind and with
   the kind in the top bits (so a plate never equals a card number); ``-1`` where the device is absent.
 
-Discretionary places follow exploration and preferential return (Song, Koren, Wang and Barabasi 2010, "Modelling
-the scaling properties of human mobility", Nature Physics 6): with S distinct places visited, a resident explores a
-new place with probability ``rho * S**-gamma`` (rho = 0.6, gamma = 0.21), else returns to a visited place with
-probability proportional to its visits. New places are drawn by a gravity law from home. Each resident starts the
-horizon with a history of earlier visits, so the week already shows their habitual places.
+Where residents go when they choose (exploration and preferential return over one memory of places per
+resident) is in :mod:`simulation.places`.
 """
 
 from __future__ import annotations
@@ -32,33 +29,14 @@ import numpy as np
 import pandas as pd
 
 from simulation.city import City
-from simulation.codes import LAND_USE_CODE, RESIDENTIAL_USES
+from simulation.codes import RESIDENTIAL_USES
+from simulation.places import Gravity, weighted_zones
 from simulation.rng import stream
-from simulation.routing import manhattan
 from simulation.scenario import ARCHETYPES, PopulationConfig
 
-RHO = 0.6
-"""EPR exploration scale (Song et al. 2010)."""
-GAMMA = 0.21
-"""EPR exploration exponent (Song et al. 2010)."""
-MEMORY = 16
-"""Distinct places per kind a resident remembers; once full, every choice is a return."""
 GROUPS: tuple[str, ...] = ("a", "b", "c")
 GROUP_SHARES: tuple[float, ...] = (0.60, 0.25, 0.15)
 HOME_DENSITY: dict[str, float] = {"residential_low": 1.0, "residential_mid": 2.5, "residential_high": 6.0}
-
-DISCRETIONARY: dict[str, dict[str, float]] = {
-    "shopping": {"retail": 1.0},
-    "leisure": {"park": 1.0, "retail": 0.5, "nightlife": 0.2},
-    "care": {"clinic": 1.0, "hospital": 2.0},
-    "worship": {"worship": 1.0},
-    "nightlife": {"nightlife": 1.0},
-}
-"""Land uses where each kind of discretionary activity takes place, with their attractiveness."""
-DISTANCE_DECAY: dict[str, float] = {"shopping": 2.0, "leisure": 1.5, "care": 1.2, "worship": 1.8, "nightlife": 1.0}
-"""Exponent beta of the gravity law (distance_km + 0.5) ** -beta used when exploring."""
-WARM_UP_VISITS: dict[str, int] = {"shopping": 14, "leisure": 8, "care": 3, "worship": 6, "nightlife": 4}
-"""Earlier visits simulated before the horizon starts."""
 
 JOBS: dict[str, dict[str, float]] = {
     "office_worker": {"office": 10.0, "retail": 2.0, "industrial": 2.0, "hospital": 6.0, "clinic": 1.0,
@@ -71,104 +49,6 @@ COMMUTE_DECAY: dict[str, float] = {"office_worker": 1.0, "shift_worker": 1.0, "s
 
 TOKEN_KINDS: dict[str, int] = {"mac": 1, "plate": 2, "card": 3, "face": 4, "meter": 5}
 """Kind tag stored in bits 56-62 of every token."""
-
-
-def _weighted_zones(city: City, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-    """Return the zones whose land use has a weight, and their weights."""
-    per_zone = np.zeros(city.n_zones)
-    for use, weight in weights.items():
-        per_zone[city.land_use_codes == LAND_USE_CODE[use]] = weight
-    zones = np.flatnonzero(per_zone > 0)
-    return zones, per_zone[zones]
-
-
-class Gravity:
-    """Destination choice by a gravity law.
-
-    From origin o, candidate c has probability proportional to ``weight(c) * (d_km(o, c) + 0.5) ** -beta``.
-
-    Attributes:
-        candidates: Zone ids that can be chosen (empty when the city has none).
-    """
-
-    def __init__(self, city: City, weights: dict[str, float], beta: float) -> None:
-        self.candidates, weight = _weighted_zones(city, weights)
-        self._offset = np.arange(city.n_zones, dtype=float)
-        if len(self.candidates) == 0:
-            self._flat = np.zeros(0)
-            return
-        km = manhattan(np.arange(city.n_zones)[:, None], self.candidates[None, :], city.width) * city.zone_size_m
-        p = weight[None, :] * (km / 1000 + 0.5) ** -beta
-        cdf = np.cumsum(p, axis=1)
-        # one sorted array for all origins: origin o's cumulative probabilities shifted by o
-        self._flat = (cdf / cdf[:, -1:] * (1 - 1e-9) + self._offset[:, None]).ravel()
-
-    def draw(self, origins: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Return one candidate zone per origin, by inverse-CDF draws with uniforms ``u``."""
-        k = len(self.candidates)
-        index = np.searchsorted(self._flat, self._offset[origins] + u) - np.asarray(origins, np.int64) * k
-        return self.candidates[np.clip(index, 0, k - 1)]
-
-
-class PlaceMemory:
-    """Each resident's visited places of one kind and their visit counts, updated by exploration and return.
-
-    Attributes:
-        zones: (n_residents, MEMORY) zone ids of the distinct places visited, -1 for unused slots.
-        visits: (n_residents, MEMORY) visits to each.
-        size: (n_residents,) distinct places visited (S).
-    """
-
-    def __init__(self, kind: str, city: City, home: np.ndarray) -> None:
-        self.kind = kind
-        self.home = home
-        self.gravity = Gravity(city, DISCRETIONARY[kind], DISTANCE_DECAY[kind])
-        n = len(home)
-        self.zones = np.full((n, MEMORY), -1, np.int32)
-        self.visits = np.zeros((n, MEMORY), np.int16)
-        self.size = np.zeros(n, np.int32)
-
-    @property
-    def available(self) -> bool:
-        """Whether the city has any place of this kind."""
-        return len(self.gravity.candidates) > 0
-
-    def choose(self, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Choose the next place of each resident in ``rows`` and record the visit.
-
-        Args:
-            rows: Resident indices (unique).
-            rng: Random generator.
-
-        Returns:
-            Zone ids (int32), one per row; -1 for all when the city has no such place.
-        """
-        rows = np.asarray(rows, np.int64)
-        if not self.available:
-            return np.full(len(rows), -1, np.int32)
-        size = self.size[rows]
-        p_explore = np.where(size > 0, RHO * np.maximum(size, 1).astype(float) ** -GAMMA, 1.0)
-        explore = (rng.random(len(rows)) < p_explore) & (size < MEMORY)
-        u = rng.random(len(rows))
-        slot = np.empty(len(rows), np.int64)
-        # return: a visited place with probability proportional to its visits
-        back = ~explore
-        if back.any():
-            counts = np.cumsum(self.visits[rows[back]], axis=1)
-            slot[back] = np.minimum((counts < (u[back] * counts[:, -1])[:, None]).sum(axis=1), MEMORY - 1)
-        # explore: a place drawn by gravity from home; if already known it counts as a return to it
-        if explore.any():
-            r = rows[explore]
-            new_zone = self.gravity.draw(self.home[r], u[explore])
-            known = self.zones[r] == new_zone[:, None]
-            is_known = known.any(axis=1)
-            slot_e = np.where(is_known, known.argmax(axis=1), self.size[r])
-            fresh = ~is_known
-            self.zones[r[fresh], slot_e[fresh]] = new_zone[fresh]
-            self.size[r[fresh]] += 1
-            slot[explore] = slot_e
-        self.visits[rows, slot] += 1
-        return self.zones[rows, slot]
 
 
 def _tokens(seed: int, kind: str, n: int) -> np.ndarray:
@@ -206,7 +86,7 @@ def make_population(population: PopulationConfig, city: City, seed: int) -> pd.D
     sizes = 1 + rng.poisson(population.household_size_mean - 1.0, size=n)
     sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), n)) + 1]
     household = np.repeat(np.arange(len(sizes)), sizes)[:n]
-    home_zones, density = _weighted_zones(city, {u: HOME_DENSITY[u] for u in RESIDENTIAL_USES})
+    home_zones, density = weighted_zones(city, {u: HOME_DENSITY[u] for u in RESIDENTIAL_USES})
     home = rng.choice(home_zones, size=len(sizes), p=density / density.sum())[household]
 
     counts = _exact_counts(population.archetype_shares, n)
@@ -286,14 +166,15 @@ class Resident(mesa.Agent):
         """Return the resident's visits per place of one discretionary kind, most visited first.
 
         Args:
-            kind: One of shopping, leisure, care, worship, nightlife.
+            kind: One of shopping, leisure, care, worship, nightlife (places that suit it), or outing.
 
         Returns:
-            Visits indexed by zone id.
+            Visits indexed by place id (a zone id, or n_zones + i for the region's place i).
         """
-        memory = self.model.planner.memory[kind]
-        used = memory.zones[self.index] >= 0
-        visits = pd.Series(memory.visits[self.index][used], index=memory.zones[self.index][used], name="visits")
+        memory = self.model.planner.memory
+        places = memory.places[self.index]
+        used = memory.suits[kind][places] & (places >= 0)
+        visits = pd.Series(memory.visits[self.index][used], index=places[used], name="visits")
         return visits.sort_values(ascending=False, kind="stable")
 
     def trace(self) -> pd.DataFrame:

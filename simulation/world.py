@@ -6,12 +6,14 @@ see what is really there) and the scoring half of stage 4 read a World; estimato
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from simulation.city import City
+from simulation.codes import AWAY
+from simulation.region import Region
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,11 +30,16 @@ class World:
             ``card`` (int64, -1 if none), ``card_registered`` (bool), ``face`` (int64 face-template id),
             ``meter`` (int64 meter id of the household).
         zone: int32 array (n_slots, n_residents): the zone each resident is in during each slot.
-        activity: int8 array (n_slots, n_residents): codes from :mod:`simulation.codes` (TRAVEL while moving).
+        activity: int8 array (n_slots, n_residents): codes from :mod:`simulation.codes` (TRAVEL while moving, AWAY
+            while out of town: the zone is then the gateway the resident left the city by, and no sensor of the
+            city sees them).
         mode: int8 array (n_slots, n_residents): travel mode while moving, MODE_NONE otherwise.
         slot_minutes: Length of one slot in minutes.
         start_weekday: Weekday of slot 0 (0 = Monday).
         trips: Number of trips made over the horizon.
+        away_place: int16 array (n_days, n_residents): the region's place of a resident out of town that day, -1
+            if not away (None for a world without a region).
+        region: The places beyond the city (None for a world without a region).
     """
 
     city: City
@@ -43,6 +50,8 @@ class World:
     slot_minutes: int
     start_weekday: int
     trips: int
+    away_place: np.ndarray | None = None
+    region: Region | None = None
 
     @property
     def n_slots(self) -> int:
@@ -66,6 +75,17 @@ class World:
     def slot_day(self) -> np.ndarray:
         """Return the day index (0-based from the start of the horizon) of every slot."""
         return np.arange(self.n_slots) // self.slots_per_day
+
+    def first_days(self, days: int) -> World:
+        """Return the world of the horizon's first ``days`` days (arrays are views; ``trips`` stays the horizon's)."""
+        slots = days * self.slots_per_day
+        away = None if self.away_place is None else self.away_place[:days]
+        return replace(self, zone=self.zone[:slots], activity=self.activity[:slots], mode=self.mode[:slots],
+                       away_place=away)
+
+    def in_city(self, rows: slice | np.ndarray = slice(None)) -> np.ndarray:
+        """Return whether each resident is in the city (not AWAY) in the given slots (all by default)."""
+        return self.activity[rows] != AWAY
 
     def slot_weekday(self) -> np.ndarray:
         """Return the weekday (0 = Monday) of every slot."""

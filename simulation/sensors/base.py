@@ -17,7 +17,7 @@ import pandas as pd
 
 from simulation.city import City
 from simulation.city_io import listing
-from simulation.codes import HOME
+from simulation.codes import AWAY, HOME
 from simulation.rng import stream
 from simulation.scenario import Placement, SensorBase
 from simulation.sensors.records import Detections, assemble
@@ -195,6 +195,7 @@ def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carrier
         lookup: Zone -> device index, -1 where no device stands.
         carriers: Optional boolean mask over residents: only these can be seen (e.g. phones with Wi-Fi on).
         outdoors: Leave out residents at home (inside a dwelling, out of a street sensor's view).
+            Residents out of town (AWAY, standing at their gateway zone) are never seen.
         ordered: Order each slot's records by device (False: by resident, for callers that only count).
         rng: If given, keep each presence with the sensor's detection probability (drawn chunk by chunk, so the
             full-length candidate arrays are never built).
@@ -212,6 +213,7 @@ def present_in_covered(world: World, sensor: Sensor, lookup: np.ndarray, carrier
         if outdoors:
             hit &= world.activity[rows] != HOME
         flat = np.flatnonzero(hit)
+        flat = flat[world.activity[rows].ravel()[flat] != AWAY]
         row, resident = np.divmod(flat, n)
         device = device.ravel()[flat]
         if rng is not None:

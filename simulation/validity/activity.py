@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.codes import HOME, TRAVEL
+from simulation.codes import AWAY, HOME, TRAVEL
 from simulation.validity.evidence import Evidence
 from simulation.validity.fact import Fact
 
 FAMILY = "activity"
-AWAY_CODES: tuple[int, ...] = ()
-"""Activity codes of a resident who is out of town (none before the region beyond the city exists)."""
 
 
 def _per_day(evidence: Evidence, per_resident_day: np.ndarray) -> tuple[float, float, float]:
@@ -61,7 +59,7 @@ def leaving_home_on_weekdays(evidence: Evidence) -> Fact:
     Tolerance 0.80 to 0.90.
     """
     world = evidence.world
-    out = np.isin(world.activity, (TRAVEL, *AWAY_CODES))
+    out = (world.activity == TRAVEL) | (world.activity == AWAY)
     mobile = _day_slots(evidence, out).any(axis=1)
     mean, on_work, on_weekend = _per_day(evidence, mobile)
     return Fact("leaving_home_weekday", FAMILY, "Share of residents leaving home on a weekday", "about 0.85",

@@ -2,6 +2,10 @@
 
 The card taps come from a reference deployment (a reader at every station, every tap recorded), not from the
 scenario's own sensors, so that the facts measure the mobility model (stage 1) whatever a scenario deploys.
+
+The visitation laws (f_k, S(t)) describe long observation: over a single week most places beyond the few habitual
+ones are visited once, which floors f_k at one visit whatever the model does. They are measured over the first
+VISIT_WINDOW_DAYS of the scenario (run for that long when its horizon is shorter; same city, people and seed).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from simulation.scenario import ScenarioConfig, TransitCardSensor
 from simulation.validity.movements import Movements, movements
 from simulation.world import World
 
+VISIT_WINDOW_DAYS = 14
+"""Days over which the visitation laws are measured."""
 REFERENCE_CARD_READERS = TransitCardSensor(name="validity_card_readers", placement={"zone_share": 1.0},
                                            detection_probability=1.0,
                                            sampling_interval_minutes=15)
@@ -37,6 +43,20 @@ class Evidence:
     def movements(self) -> Movements:
         """The stays and trips of the world."""
         return movements(self.world)
+
+    @cached_property
+    def fortnight(self) -> Movements:
+        """The stays and trips of the scenario's first VISIT_WINDOW_DAYS days (module docstring)."""
+        world = self.world
+        days = world.n_slots // world.slots_per_day
+        if days < VISIT_WINDOW_DAYS:
+            from simulation.model import build_world
+
+            longer = self.config.world.model_copy(update={"days": VISIT_WINDOW_DAYS})
+            world = build_world(self.config.model_copy(update={"world": longer}))
+        elif days > VISIT_WINDOW_DAYS:
+            world = world.first_days(VISIT_WINDOW_DAYS)
+        return movements(world)
 
     @cached_property
     def card_taps(self) -> dict[str, np.ndarray]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.codes import TRAVEL
+from simulation.codes import AWAY, TRAVEL
 from simulation.world import World
 
 
@@ -100,9 +100,25 @@ def movements(world: World) -> Movements:
     s_activity = activity.ravel()[flat[stay]]
     x_zone, y_zone = zone_centres_km(world)
     place, x_km, y_km = s_zone.copy(), x_zone[s_zone], y_zone[s_zone]
+    if world.away_place is not None and world.region is not None:
+        away = (s_activity == AWAY) & (world.away_place[s_start // world.slots_per_day, s_res] >= 0)
+        region_place = world.away_place[s_start[away] // world.slots_per_day, s_res[away]].astype(np.int64)
+        place[away] = world.city.n_zones + region_place
+        x_km[away], y_km[away] = world.region.x_km[region_place], world.region.y_km[region_place]
     return Movements(
         n_residents=n, n_days=world.n_slots // world.slots_per_day, slots_per_day=world.slots_per_day,
         slot_minutes=world.slot_minutes, start_weekday=world.start_weekday,
         stay_resident=s_res, stay_start=s_start, stay_slots=s_len, stay_activity=s_activity, stay_place=place,
         stay_x_km=x_km, stay_y_km=y_km,
         trip_resident=resident[is_trip], trip_start=start[is_trip], trip_slots=length[is_trip])
+
+
+def presence_places(world: World) -> np.ndarray:
+    """Return the place of every (slot, resident): the zone, or ``n_zones + regional place`` while away."""
+    place = world.zone.astype(np.int64)
+    if world.away_place is not None:
+        slot, resident = np.nonzero(world.activity == AWAY)
+        region_place = world.away_place[slot // world.slots_per_day, resident].astype(np.int64)
+        known = region_place >= 0
+        place[slot[known], resident[known]] = world.city.n_zones + region_place[known]
+    return place

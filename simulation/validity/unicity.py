@@ -25,6 +25,7 @@ from simulation.metrics.risk.point_index import PointIndex
 from simulation.rng import stream
 from simulation.validity.evidence import Evidence
 from simulation.validity.fact import Fact
+from simulation.validity.movements import presence_places
 
 FAMILY = "unicity"
 DRAWS = 5
@@ -119,7 +120,7 @@ def dense_unicity(evidence: Evidence, p: int = 4) -> pd.DataFrame:
     """Return epsilon_p of the dense ground-truth traces at each time bin of DENSE_HOURS (module docstring)."""
     world = evidence.world
     n, slots = world.n_residents, world.n_slots
-    place = world.zone.astype(np.int64)
+    place = presence_places(world)
     n_places = int(place.max()) + 1
     slots_per_hour = 60 // world.slot_minutes
     rows = []

@@ -8,7 +8,9 @@ Definitions (Song, Koren, Wang and Barabási 2010, "Modelling the scaling proper
   mu = 0.6 +- 0.02.
 
 Visits are stays and places are zones, or regional places while out of town (:mod:`simulation.validity.movements`).
-Exponents are least-squares slopes on log-log axes.
+Exponents are least-squares slopes on log-log axes. Both laws are measured over the scenario's first two weeks
+(:data:`simulation.validity.evidence.VISIT_WINDOW_DAYS`): over one week most places beyond the habitual ones are
+visited once, which floors f_k whatever the model does.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ def zipf_visits(evidence: Evidence) -> Fact:
     Definition: the module docstring; the slope of log f_k on log k, k = 1..10. Source: Song et al. 2010,
     zeta = 1.2 +- 0.1. Tolerance 1.0 to 1.4.
     """
-    f = visit_shares_by_rank(evidence.movements)
+    f = visit_shares_by_rank(evidence.fortnight)
     k = np.arange(1, len(f) + 1)
     zeta = -_slope(k, f)
     return Fact("zipf_visits", FAMILY, "Visits to the k-th most visited place: zeta of f_k ~ k^-zeta (k = 1-10)",
@@ -93,7 +95,7 @@ def zipf_visits_tail(evidence: Evidence) -> Fact:
     Definition: as :func:`zipf_visits`, fitted on k = 3..10. Source: Song et al. 2010, zeta = 1.2 +- 0.1
     over every rank. Tolerance 1.0 to 1.4.
     """
-    f = visit_shares_by_rank(evidence.movements)
+    f = visit_shares_by_rank(evidence.fortnight)
     k = np.arange(1, len(f) + 1)
     tail = k >= TAIL_FROM
     zeta = -_slope(k[tail], f[tail])
@@ -108,7 +110,7 @@ def distinct_places(evidence: Evidence) -> Fact:
     Definition: the module docstring; the slope of log S(t) on log t over the days of the horizon.
     Source: Song et al. 2010, mu = 0.6 +- 0.02. Tolerance 0.5 to 0.7 (a week is a short window).
     """
-    s = distinct_places_by_day(evidence.movements)
+    s = distinct_places_by_day(evidence.fortnight)
     t = np.arange(1, len(s) + 1)
     mu = _slope(t, s)
     curve = pd.DataFrame({"x": t, "ours": s, "published": s[0] * t.astype(float) ** MU_PUBLISHED})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.codes import HOME, SENSITIVE_USES, TRAVEL
+from simulation.codes import AWAY, HOME, SENSITIVE_USES, TRAVEL
 from simulation.metrics.base import AssessmentContext
 from simulation.metrics.risk.point_index import sorted_unique
 from simulation.metrics.truths import remembered_truth
@@ -26,7 +26,7 @@ def sensitive_visits(ctx: AssessmentContext) -> np.ndarray:
     world, release = ctx.world, ctx.release
     sensitive_zone = world.city.zones["land_use"].isin(SENSITIVE_USES).to_numpy()
     zone, activity = world.zone, world.activity
-    visit = sensitive_zone[zone] & (activity != HOME) & (activity != TRAVEL)
+    visit = sensitive_zone[zone] & (activity != HOME) & (activity != TRAVEL) & (activity != AWAY)
     slot, resident = np.nonzero(visit)
     units = np.asarray(release.units, dtype=np.int64)
     n_units, n_bins = visit_key_spans(ctx)

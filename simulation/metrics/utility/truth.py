@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from simulation.codes import HOME, MODE_CAR
+from simulation.codes import AWAY, HOME, MODE_CAR
 from simulation.metrics.truths import clear_remembered_truths, remembered_truth
 from simulation.observations import ObservationLog
 from simulation.world import World
@@ -27,13 +27,15 @@ def truth_grid(world: World, who: TruthGrid) -> np.ndarray:
 
     Args:
         world: The truth.
-        who: "everyone", "out_of_home" (activity not HOME) or "driving" (travel mode car).
+        who: "everyone" (in the city: not AWAY), "out_of_home" (in the city, activity not HOME) or "driving"
+            (travel mode car).
     """
     def make() -> np.ndarray:
-        masks = {"everyone": None, "out_of_home": lambda: world.activity != HOME,
+        masks = {"everyone": lambda: world.activity != AWAY,
+                 "out_of_home": lambda: (world.activity != HOME) & (world.activity != AWAY),
                  "driving": lambda: world.mode == MODE_CAR}
         make_mask = masks[who]
-        grid = occupancy_truth(world, None if make_mask is None else make_mask())
+        grid = occupancy_truth(world, make_mask())
         grid.setflags(write=False)
         return grid
 
