@@ -7,10 +7,10 @@ import streamlit as st
 
 from dashboard import charts, components, frames, state
 from dashboard.persona_view import chosen_persona, persona_picker, show_persona
-from dashboard.poll_view import join_box, live_results
+from dashboard.poll_view import join_box
+from dashboard.presentation import STEPS, current_step, go_to, live_poll
 from dashboard.projector import for_projector
 
-STEPS = ("The city", "Its sensors", "One resident's week", "The trade-off", "Your say")
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
@@ -20,13 +20,7 @@ PRESENTATION_CSS = """
 """
 
 st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # a fixed style sheet, no user text in it
-step = int(st.session_state.setdefault("present_step", 0))
-
-
-def go_to(new_step: int) -> None:
-    """Move to another step (button callbacks run before the page, so the new step draws at once)."""
-    st.session_state["present_step"] = max(0, min(len(STEPS) - 1, new_step))
-
+step = current_step()
 
 back, title, forward, leave = st.columns([1, 6, 1, 1], vertical_alignment="center")
 back.button("Back", icon=":material/arrow_back:", shortcut="Left", disabled=step == 0, on_click=go_to,
@@ -42,7 +36,7 @@ if step == len(STEPS) - 1:
     with join:
         join_box(width=320)
     with results:
-        st.fragment(run_every=2)(lambda: live_results(large=True))()
+        live_poll()
     st.stop()
 
 with st.spinner("Preparing the city..."):

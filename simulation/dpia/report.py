@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,9 +211,18 @@ BROWSER_ARGS: tuple[str, ...] = ("--no-sandbox", "--disable-gpu", "--disable-dev
 def render_pdf(html: str) -> bytes:
     """Return the report printed to PDF (A4) by the system's Chromium through Playwright.
 
+    Printed on a thread of its own: Playwright's sync API refuses to run in a thread whose asyncio loop is already
+    running (a caller's own Playwright session, a notebook), and a fresh thread has none.
+
     Raises:
         simulation.dpia.charts.ChartError: If no Chromium is installed.
     """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as printer:
+        return printer.submit(_print_pdf, html).result()
+
+
+def _print_pdf(html: str) -> bytes:
+    """Print the HTML to PDF with Playwright (see :func:`render_pdf`)."""
     from playwright.sync_api import sync_playwright
 
     from simulation.dpia.charts import chromium
