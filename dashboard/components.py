@@ -1,4 +1,4 @@
-"""Page parts used by more than one page: the scenario banner, the controls form, headline numbers, trade-off chart.
+"""Page parts used by more than one page: the scenario banner, headline numbers, trade-off chart.
 
 Each function draws with Streamlit; the numbers and figures come from :mod:`dashboard.state`,
 :mod:`dashboard.frames` and :mod:`dashboard.charts`.
@@ -11,17 +11,13 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from pydantic import ValidationError
 
 from dashboard import charts, frames, state
 from dashboard.formatting import epsilon_line, format_change, format_value
-from dashboard.labels import RISK_LABELS, SENSOR_LABELS, UTILITY_LABELS
+from dashboard.labels import RISK_LABELS, UTILITY_LABELS
 from dashboard.safe_text import html_text, md, problem_lines
-from dashboard.widgets import Binding, apply_bindings, model_inputs, section_title
 from simulation.metrics.explain import plain_sentences
 from simulation.pipeline import RunResult
-from simulation.scenario import ScenarioConfig
-from simulation.scenario_io import readable_problems
 
 HEADLINE_TITLES: dict[str, str] = {
     "utility_overall": "Service utility",
@@ -75,60 +71,6 @@ def scenario_banner() -> None:
     st.caption(f"Scenario **{config.name}** from {md(state.source())}: {config.population.residents:,} residents, "
                f"{config.world.days} days, {len(config.sensors)} sensor deployments. "
                f"Changes are shown against preset **{state.reference()}**.")
-
-
-def _control_groups(controls) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = {}
-    for name in type(controls).model_fields:
-        doc = (type(getattr(controls, name)).__doc__ or "").strip()
-        stage = doc.split(":", 1)[0] if ":" in doc.splitlines()[0] else "Other"
-        groups.setdefault(stage, []).append(name)
-    return groups
-
-
-def _apply_form(bindings: list[Binding]) -> None:
-    """Form callback (runs before the page): turn the submitted widget values into the current scenario."""
-    data = apply_bindings(state.scenario().model_dump(), bindings, st.session_state)
-    try:
-        config = ScenarioConfig.model_validate(data)
-    except ValidationError as error:
-        st.session_state["form_problems"] = readable_problems(error)
-        return
-    st.session_state["form_problems"] = state.scenario_problems(config)
-    if not st.session_state["form_problems"]:
-        state.apply_changes(config)
-
-
-def controls_form(config: ScenarioConfig) -> None:
-    """Show the sensors, controls and adversary as a form in the sidebar (one run per submit).
-
-    Submitting runs a callback before the next script run, so the page already shows the new scenario's results;
-    settings that cannot be run are listed in the form and change nothing. Call it after the charts: the sidebar
-    keeps its place, and the charts reach the browser before the form's many widgets are built.
-    """
-    key = state.form_key()
-    bindings: list[Binding] = []
-    with st.sidebar.form("controls"):
-        st.markdown("### Sensors and controls")
-        st.caption("Change any setting, then press Run scenario (at the bottom).")
-        problems = st.session_state.get("form_problems")
-        if problems:
-            problems_box("These settings cannot be run; nothing was changed:", problems)
-        with st.expander("Sensors", expanded=False):
-            for i, sensor in enumerate(config.sensors):
-                st.markdown(f"##### {sensor.name} ({SENSOR_LABELS.get(sensor.kind, sensor.kind)})")
-                bindings += model_inputs(sensor, f"{key}.sensors.{sensor.name}", ("sensors", i), skip=("name", "kind"))
-        for stage, names in _control_groups(config.controls).items():
-            with st.expander(f"Controls {stage.lower()}", expanded=False):
-                for name in names:
-                    section = getattr(config.controls, name)
-                    title, doc = section_title(section, name)
-                    st.markdown(f"##### {title}", help=doc)
-                    bindings += model_inputs(section, f"{key}.controls.{name}", ("controls", name))
-        with st.expander("Adversary", expanded=False):
-            bindings += model_inputs(config.adversary, f"{key}.adversary", ("adversary",))
-        st.form_submit_button("Run scenario", type="primary", width="stretch", on_click=_apply_form,
-                              args=(bindings,))
 
 
 def headline(result: RunResult, reference: dict[str, float]) -> None:

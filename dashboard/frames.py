@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,6 +10,8 @@ import pandas as pd
 from dashboard.labels import SENSOR_LABELS, SENSOR_RECORDS, pretty
 from simulation.observations import ObservationLog
 from simulation.scenario import ScenarioConfig
+from simulation.scenario_diff import sensor_kinds, setting_changes
+from simulation.scenario_titles import plain_value, setting_title
 from simulation.world import World
 
 
@@ -72,47 +73,24 @@ def outcome_frame(outcomes: Mapping[str, Mapping[str, float]], labels: Mapping[s
     return pd.DataFrame(rows, columns=["scenario", "outcome", "label", "value"])
 
 
-def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    """Return nested scenario data as dotted paths; sensors are keyed by their name."""
-    if isinstance(data, dict):
-        out: dict[str, Any] = {}
-        for key, value in data.items():
-            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-        return out
-    if isinstance(data, list) and data and all(isinstance(item, dict) and "name" in item for item in data):
-        out = {}
-        for item in data:
-            rest = {k: v for k, v in item.items() if k != "name"}
-            out[f"{prefix}[{item['name']}]"] = item.get("kind", "present")
-            out.update(flatten(rest, f"{prefix}[{item['name']}]"))
-        return out
-    if isinstance(data, list):
-        return {prefix: ", ".join(map(str, data)) if data else "(none)"}
-    return {prefix: data}
-
-
 def settings_diff(configs: Mapping[str, ScenarioConfig], ignore: tuple[str, ...] = ("name", "description")
                   ) -> pd.DataFrame:
-    """Return the settings that differ between scenarios.
+    """Return the settings that differ between scenarios, by their titles and in plain words.
 
     Args:
         configs: Scenarios by label.
         ignore: Paths not compared.
 
     Returns:
-        One row per differing setting (index = dotted path), one column per scenario; a sensor deployment that
-        only some scenarios have is one row (its kind, or "(absent)").
+        One row per differing setting (index = its title, :func:`simulation.scenario_titles.setting_title`), one
+        column per scenario (values from :func:`simulation.scenario_titles.plain_value`); a sensor deployment that
+        only some scenarios have is one row (its kind, or "not in this scenario").
     """
-    flat = {label: flatten(config.model_dump(mode="json")) for label, config in configs.items()}
-    paths = sorted({path for values in flat.values() for path in values} - set(ignore))
-    partial = [path for path in paths if path.endswith("]") and any(path not in values for values in flat.values())]
-    paths = [path for path in paths if not any(path.startswith(f"{item}.") for item in partial)]
-    rows = {}
-    for path in paths:
-        values = [flat[label].get(path, "(absent)") for label in flat]
-        if any(value != values[0] for value in values[1:]):
-            rows[path] = [str(value) for value in values]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=list(flat))
+    data = {label: config.model_dump(mode="json") for label, config in configs.items()}
+    kinds = sensor_kinds(*data.values())
+    rows = {setting_title(path, kinds): [plain_value(path, value, kinds) for value in values]
+            for path, values in setting_changes(data, ignore).items()}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(data))
 
 
 def pareto_front(points: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import typing
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import annotated_types
@@ -39,6 +40,7 @@ class FieldSpec:
         is_int: The number is an integer.
         options: Allowed choices (choices, multichoices, map keys).
         value_options: Allowed choices of a map's values (choice maps).
+        percent: The number is a share between 0 and 1, shown as a percentage (one convention for shares).
     """
 
     name: str
@@ -51,6 +53,7 @@ class FieldSpec:
     is_int: bool = False
     options: tuple[Any, ...] = ()
     value_options: tuple[Any, ...] = ()
+    percent: bool = False
 
 
 def _bounds(metadata: list[Any]) -> tuple[float | None, float | None, bool]:
@@ -132,15 +135,17 @@ def describe_field(name: str, info: FieldInfo) -> FieldSpec:
         step = _number_step(low, high, is_int)
         low = _first_on_grid(low, step, exclusive)
         kind = "slider" if (high - low) / step <= SLIDER_MAX_STEPS else "number"
-        return FieldSpec(kind=kind, minimum=low, maximum=high, step=step, is_int=is_int, **common)
+        return FieldSpec(kind=kind, minimum=low, maximum=high, step=step, is_int=is_int,
+                         percent=not is_int and low == 0.0 and high == 1.0, **common)
     if origin is list and args and _is_literal(_unwrap(args[0])[0]):
         return FieldSpec(kind="multichoice", options=typing.get_args(_unwrap(args[0])[0]), **common)
     if origin is dict and len(args) == 2 and _is_literal(args[0]):
         value_type, value_meta = _unwrap(args[1])
         if value_type in (int, float):
             low, high, _ = _bounds(value_meta)
+            percent = value_type is float and low == 0.0 and high == 1.0
             return FieldSpec(kind="number_map", options=typing.get_args(args[0]), minimum=low, maximum=high,
-                             step=1.0, is_int=value_type is int, **common)
+                             step=0.01 if percent else 1.0, is_int=value_type is int, percent=percent, **common)
         if typing.get_origin(value_type) is list and _is_literal(typing.get_args(value_type)[0]):
             return FieldSpec(kind="choice_map", options=typing.get_args(args[0]),
                              value_options=typing.get_args(typing.get_args(value_type)[0]), **common)
@@ -153,7 +158,8 @@ def _number(spec: FieldSpec, value: float, key: str) -> float:
               "max_value": cast(spec.maximum) if spec.maximum is not None else None,
               "step": cast(spec.step) if spec.step else None}
     if spec.kind == "slider":
-        return st.slider(spec.label, value=cast(value), help=spec.help, key=key, **kwargs)
+        return st.slider(spec.label, value=cast(value), help=spec.help, key=key,
+                         format="percent" if spec.percent else None, **kwargs)
     return st.number_input(spec.label, value=cast(value), help=spec.help, key=key, **kwargs)
 
 
@@ -183,8 +189,9 @@ def render_field(spec: FieldSpec, value: Any, key: str, default: Any = None) -> 
         columns = st.columns(2)
         result = {}
         for i, option in enumerate(spec.options):
-            item = FieldSpec(name=str(option), kind="number", label=pretty(str(option)), minimum=spec.minimum,
-                             maximum=spec.maximum, step=spec.step, is_int=spec.is_int)
+            item = FieldSpec(name=str(option), kind="slider" if spec.percent else "number",
+                             label=pretty(str(option)), minimum=spec.minimum, maximum=spec.maximum, step=spec.step,
+                             is_int=spec.is_int, percent=spec.percent)
             with columns[i % 2]:
                 fallback = (default or {}).get(option, spec.minimum or 0)
                 result[option] = _number(item, value.get(option, fallback), f"{key}.{option}")
@@ -202,8 +209,8 @@ Binding = tuple[str, tuple[str | int, ...]]
 """A widget key and the path of the scenario value it edits (keys and list indices into ``model_dump()``)."""
 
 
-def model_inputs(model: BaseModel, key: str, path: tuple[str | int, ...] = (), skip: tuple[str, ...] = ()
-                 ) -> list[Binding]:
+def model_inputs(model: BaseModel, key: str, path: tuple[str | int, ...] = (), skip: tuple[str, ...] = (),
+                 overrides: Mapping[str, Mapping[str, Any]] | None = None) -> list[Binding]:
     """Show a widget for every editable field of a scenario section, nested sections under sub-headings.
 
     Args:
@@ -211,22 +218,48 @@ def model_inputs(model: BaseModel, key: str, path: tuple[str | int, ...] = (), s
         key: Prefix of the widget keys (unique per section and per loaded scenario).
         path: Where the section sits in the scenario's ``model_dump()``.
         skip: Field names left out (kept at their current value).
+        overrides: FieldSpec attributes replaced per field name (see :func:`section_inputs`).
 
     Returns:
         The bindings of the widgets shown: :func:`apply_bindings` turns their values into a scenario.
     """
+    return section_inputs(type(model), model.model_dump(), key, path, skip, overrides)
+
+
+def section_inputs(model_type: type[BaseModel], values: Mapping[str, Any], key: str,
+                   path: tuple[str | int, ...] = (), skip: tuple[str, ...] = (),
+                   overrides: Mapping[str, Mapping[str, Any]] | None = None) -> list[Binding]:
+    """Show a widget for every editable field of a section given as data (which need not be valid as a whole).
+
+    Args:
+        model_type: The section's model class (titles, ranges, help).
+        values: The section's current data (the widgets' initial values; a missing field starts at its default).
+        key: Prefix of the widget keys.
+        path: Where the section sits in the scenario's data.
+        skip: Field names left out.
+        overrides: FieldSpec attributes replaced per field name, for rules the schema checks across fields
+            (e.g. a sampling interval on the grid of the world's time slot).
+
+    Returns:
+        The bindings of the widgets shown.
+    """
     bindings: list[Binding] = []
-    for name, info in type(model).model_fields.items():
+    for name, info in model_type.model_fields.items():
         if name in skip:
             continue
         spec = describe_field(name, info)
-        current, widget_key = getattr(model, name), f"{key}.{name}"
+        if overrides and name in overrides:
+            spec = replace(spec, **overrides[name])
+        default = info.get_default(call_default_factory=True)
+        current, widget_key = values.get(name, default), f"{key}.{name}"
         if spec.kind == "model":
-            doc = (type(current).__doc__ or "").strip().splitlines()
+            section = _unwrap(info.annotation)[0]
+            doc = (section.__doc__ or "").strip().splitlines()
             st.markdown(f"**{info.title or pretty(name)}**", help=doc[0] if doc else None)
-            bindings += model_inputs(current, widget_key, (*path, name))
+            data = current.model_dump() if isinstance(current, BaseModel) else current
+            bindings += section_inputs(section, data, widget_key, (*path, name))
         elif spec.kind != "skip":
-            render_field(spec, current, widget_key, default=info.get_default(call_default_factory=True))
+            render_field(spec, current, widget_key, default=default)
             if spec.kind in ("number_map", "choice_map"):
                 bindings += [(f"{widget_key}.{option}", (*path, name, option)) for option in spec.options]
             else:

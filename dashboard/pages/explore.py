@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import components, state
+from dashboard import components, editor, state
 from dashboard.extrapolation_view import real_population_panel
 
 st.title("What the city gains, what residents give away")
@@ -19,7 +19,7 @@ st.caption(state.presets()[state.reference()].summary)
 reference = state.preset_outcomes()[state.reference()]  # first: the reference preset's stages are run last
 result = state.current_result()
 if result is None:
-    components.controls_form(state.scenario())
+    editor.scenario_editor()
     st.stop()
 headline = st.container()  # shown above the chart, filled after it: the chart reaches the browser first
 st.plotly_chart(components.tradeoff_figure(result), key="tradeoff")
@@ -31,4 +31,4 @@ compared = {"Current scenario": result.outcomes, f"Preset {state.reference()}": 
 services.plotly_chart(components.service_figure(compared), key="services")
 attacks.plotly_chart(components.attack_figure(compared), key="attacks")
 
-components.controls_form(state.scenario())
+editor.scenario_editor()

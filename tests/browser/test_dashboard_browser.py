@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import zipfile
 
 import pandas as pd
@@ -13,17 +12,9 @@ import pytest
 from simulation.presets import DEFAULT_PRESET, load_preset
 from simulation.scenario_io import parse_scenario
 from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, wait_for_app
-
-try:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - depends on the machine
-    if os.environ.get("CI", "").lower() == "true":
-        raise
-    pytest.skip("the playwright package is not installed", allow_module_level=True)
+from tests.browser.playwright_guard import choose_option, expect
 
 pytestmark = pytest.mark.browser
-expect.set_options(timeout=TIMEOUT_MS)
 
 CURRENT_POINT_JS = """() => {
   const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
@@ -69,15 +60,7 @@ def _change_release_level(page) -> str:
     sidebar.get_by_text("Controls on release").click()
     current = load_preset(DEFAULT_PRESET).controls.release.level
     target = "Records" if current == "aggregates" else "Aggregates"
-    box, option = sidebar.get_by_role("combobox", name="Release level"), page.get_by_role("option", name=target)
-    for _ in range(10):  # a click during the expander's opening animation does not open the list
-        box.click()
-        try:
-            option.wait_for(state="visible", timeout=1_000)
-            break
-        except PlaywrightTimeoutError:
-            page.keyboard.press("Escape")
-    option.click()
+    choose_option(page, sidebar, "Release level", target)
     sidebar.get_by_role("button", name="Run scenario").last.click()
     expect(page.get_by_test_id("stMetricValue")).not_to_have_text(before)
     wait_for_app(page)

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from dashboard.poll_store import PollStore
 from dashboard.workshop import DATABASE_ENV
 from dashboard.workshop_questions import answer_sets
 from tests.browser.conftest import SCREENSHOTS, SERVER_ENV, TIMEOUT_MS, wait_for_app
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - depends on the machine
-    if os.environ.get("CI", "").lower() == "true":
-        raise
-    pytest.skip("the playwright package is not installed", allow_module_level=True)
+from tests.browser.playwright_guard import expect
 
 pytestmark = pytest.mark.browser
-expect.set_options(timeout=TIMEOUT_MS)
 
 CHART_BOXES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(plot => {
   const frame = plot.querySelector('svg.main-svg').getBoundingClientRect();

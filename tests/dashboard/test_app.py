@@ -122,15 +122,17 @@ def test_a_good_upload_becomes_the_scenario_on_every_page(app):
     assert "uploaded_one" in app.caption[0].value
 
 
-def test_settings_that_cannot_run_are_listed_in_the_form_and_change_nothing(app):
+def test_settings_that_cannot_run_are_listed_by_their_titles_and_change_nothing(app):
     app.run()
     before = app.session_state["scenario"]
     _widget(app, ".controls.differential_privacy.enabled").set_value(True)
-    sensors = [w for w in app.get("slider") if (w.key or "").endswith(".sampling_interval_minutes")]
-    sensors[0].set_value(sensors[0].value + 1)  # not a multiple of the 15-minute slot
+    name = [w for w in app.text_input if (w.key or "").endswith(".name") and ".sensor" in w.key][0]
+    name.set_value("Bad Name!")
     _submit(app)
     assert not app.exception
-    assert "multiple" in shown_errors(app)
+    message = shown_errors(app)
+    assert "Name: found 'Bad Name!'" in message and "lowercase letters" in message
+    assert "sensors[" not in message  # named by its title, not its path
     assert app.session_state["scenario"] == before
 
 

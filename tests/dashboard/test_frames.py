@@ -1,8 +1,9 @@
 import numpy as np
 import pandas as pd
 
-from dashboard.frames import flatten, outcome_frame, pareto_front, settings_diff
+from dashboard.frames import outcome_frame, pareto_front, settings_diff
 from simulation.scenario import ScenarioConfig
+from simulation.scenario_diff import flatten
 
 
 def test_pareto_front_keeps_only_non_dominated_points():
@@ -20,9 +21,9 @@ def test_settings_diff_lists_only_what_differs_and_a_missing_sensor_once():
                                        "controls": {"k_suppression": {"k": 5}}})
     diff = settings_diff({"A": a, "B": b})
     assert diff.to_dict(orient="index") == {
-        "controls.k_suppression.k": {"A": "0", "B": "5"},
-        "sensors[air]": {"A": "env_iot", "B": "(absent)"},
-        "sensors[wifi].detection_probability": {"A": "0.8", "B": "0.5"},
+        "K-suppression: Minimum cell count (k)": {"A": "0", "B": "5"},
+        "Air/noise sensor 'air'": {"A": "Air/noise sensor", "B": "not in this scenario"},
+        "Wi-Fi/Bluetooth counter 'wifi': Detection probability": {"A": "80%", "B": "50%"},
     }
     assert settings_diff({"A": a, "A again": a}).empty
 
@@ -39,8 +40,8 @@ def test_outcome_frame_keeps_order_and_skips_missing():
 
 def test_flatten_names_sensors_by_their_name():
     flat = flatten({"a": {"b": 1}, "sensors": [{"name": "cam", "kind": "cctv", "x": []}], "l": [1, 2]})
-    assert flat == {"a.b": 1, "sensors[cam]": "cctv", "sensors[cam].kind": "cctv", "sensors[cam].x": "(none)",
-                    "l": "1, 2"}
+    assert flat == {"a.b": 1, "sensors[cam]": "cctv", "sensors[cam].kind": "cctv", "sensors[cam].x": (),
+                    "l": (1, 2)}
 
 
 def test_population_by_hour_counts_every_resident_in_the_city_in_every_hour(tiny_run):
