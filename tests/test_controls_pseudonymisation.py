@@ -6,11 +6,9 @@ import siphash24
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulation.controls.keyed_hash import derive_key, keyed_hash, keyed_hashes
 from simulation.controls.pseudonymisation import (
-    derive_key,
     epoch_of,
-    keyed_hash,
-    keyed_hashes,
     pseudonymise,
     rank_triples,
 )

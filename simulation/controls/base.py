@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from simulation.controls.keyed_hash import PendingPseudonyms
 from simulation.observations import ObservationLog
 from simulation.scenario import ScenarioConfig
 from simulation.world import World
 
 if TYPE_CHECKING:
-    from simulation.controls.pseudonymisation import PendingPseudonyms
     from simulation.release import NoisedTable
 
 Stage = Literal["capture", "storage", "release"]

@@ -59,7 +59,7 @@ import pandas as pd
 from simulation.controls import dp_accounting as accounting
 from simulation.controls.aggregation import NO_PERSON_KINDS, READING_KINDS, cell_key
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows, take
-from simulation.controls.pseudonymisation import PendingPseudonyms
+from simulation.controls.keyed_hash import PendingPseudonyms
 from simulation.release import NoisedTable
 from simulation.rng import stream
 from simulation.scenario import IDENTIFYING_KINDS, ScenarioConfig

@@ -2,7 +2,8 @@
 
 The pseudonym of a token is ``SipHash-2-4(token as 8 little-endian bytes, key=K)`` read as a little-endian
 integer with the sign bit cleared (so it is a non-negative int64 and -1 keeps meaning "none"). SipHash is a
-pseudorandom function made for keyed hashing of short inputs (:mod:`simulation.controls.siphash`). The 16-byte key
+pseudorandom function made for keyed hashing of short inputs (:mod:`simulation.controls.siphash`; the keys and
+hashes are computed in :mod:`simulation.controls.keyed_hash`). The 16-byte key
 ``K = BLAKE2b("pseudonym-key|<seed>|<epoch>|<scope>")`` is derived from the scenario seed, the key epoch and the
 key scope:
 
@@ -29,15 +30,12 @@ With pseudonymisation disabled, tokens are released raw and the epoch is 0. Plat
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from simulation.blockwise import dense_ranks
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows
-from simulation.controls.siphash import siphash24
+from simulation.controls.keyed_hash import PendingPseudonyms
 from simulation.memo import ArrayMemo
 from simulation.scenario import PseudonymisationControl
 
@@ -53,90 +51,6 @@ def epoch_of(time: np.ndarray, rotation: str) -> np.ndarray:
     if minutes is None:
         return np.zeros(len(time), dtype=np.int32)
     return (time // minutes).astype(np.int32, copy=False)
-
-
-def derive_key(seed: int, epoch: int, scope: str) -> bytes:
-    """Return the 16-byte SipHash key of one (epoch, scope)."""
-    return hashlib.blake2b(f"pseudonym-key|{seed}|{epoch}|{scope}".encode(), digest_size=16).digest()
-
-
-def keyed_hash(tokens: np.ndarray, key: bytes) -> np.ndarray:
-    """Return the keyed pseudonyms (non-negative int64) of int64 tokens under one 16-byte key.
-
-    Args:
-        tokens: Token values (int64).
-        key: The SipHash key.
-
-    Returns:
-        One pseudonym per token.
-    """
-    return keyed_hashes(tokens, [key])[0]
-
-
-def keyed_hashes(tokens: np.ndarray, keys: list[bytes]) -> np.ndarray:
-    """Return the keyed pseudonyms of int64 tokens under each of several keys, in one vectorised pass.
-
-    Args:
-        tokens: Token values (int64).
-        keys: 16-byte SipHash keys.
-
-    Returns:
-        Array (len(keys), len(tokens)): row ``i`` equals ``keyed_hash(tokens, keys[i])``.
-    """
-    tokens = np.asarray(tokens, np.int64)
-    if not keys:
-        return np.empty((0, len(tokens)), dtype=np.int64)
-    hashed = _hash_groups(np.tile(tokens, len(keys)), np.arange(len(keys)) * len(tokens), keys)
-    return hashed.reshape(len(keys), len(tokens))
-
-
-def _hash_groups(tokens: np.ndarray, starts: np.ndarray, keys: list[bytes]) -> np.ndarray:
-    """Hash consecutive groups of tokens, group g (from ``starts[g]``) with ``keys[g]``."""
-    words = np.frombuffer(b"".join(keys), dtype="<u8").astype(np.uint64, copy=False).reshape(-1, 2)
-    sizes = np.diff(np.r_[starts, len(tokens)])
-    k0, k1 = np.repeat(words[:, 0], sizes), np.repeat(words[:, 1], sizes)
-    hashed = siphash24(np.ascontiguousarray(tokens, dtype=np.int64).view(np.uint64), k0, k1)  # token mod 2**64
-    return hashed.view(np.int64) & np.int64(0x7FFFFFFFFFFFFFFF)
-
-
-def _hash_triples(epoch: np.ndarray, scope: np.ndarray, token: np.ndarray, seed: int, scope_names: list[str],
-                  ) -> np.ndarray:
-    """Return the pseudonym of each distinct (epoch, scope, token) triple, sorted by (epoch, scope)."""
-    starts = np.flatnonzero(np.r_[True, (epoch[1:] != epoch[:-1]) | (scope[1:] != scope[:-1])])
-    keys = [derive_key(seed, int(epoch[i]), scope_names[int(scope[i])]) for i in starts]
-    return _hash_groups(token, starts, keys)
-
-
-@dataclass(frozen=True, eq=False)
-class PendingPseudonyms:
-    """The distinct (epoch, scope, token) triples of one dataset, sorted, whose keyed hashes are the pseudonyms.
-
-    Record ``i`` with code ``c = person[i]`` has the pseudonym ``SipHash(token[c], key=K(seed, epoch[c],
-    scope_names[scope[c]]))``. The hashes are computed by :meth:`pseudonyms` for the codes asked for only.
-    """
-
-    epoch: np.ndarray
-    scope: np.ndarray
-    token: np.ndarray
-    scope_names: tuple[str, ...]
-    seed: int
-
-    def pseudonyms(self, codes: np.ndarray) -> np.ndarray:
-        """Return the pseudonym of each code (-1 for a negative code)."""
-        has = codes >= 0
-        if not has.any():
-            return np.full(len(codes), -1, dtype=np.int64)
-        every = bool(has.all())  # every record has an identifier (the usual case): no masked copies
-        wanted = codes if every else codes[has]
-        needed = np.flatnonzero(np.bincount(wanted, minlength=len(self.token)))
-        lookup = np.full(len(self.token), -1, dtype=np.int64)
-        lookup[needed] = _hash_triples(self.epoch[needed], self.scope[needed], self.token[needed], self.seed,
-                                       list(self.scope_names))
-        if every:
-            return lookup[codes]
-        out = np.full(len(codes), -1, dtype=np.int64)
-        out[has] = lookup[wanted]
-        return out
 
 
 def assign_codes(table: Table, seed: int, rotation: str, scope: str, sensor_scopes: np.ndarray,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.controls.pseudonymisation import derive_key, keyed_hashes
+from simulation.controls.keyed_hash import derive_key, keyed_hashes
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.utility.released import UnitIndex
 from simulation.release import Release
