@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -108,13 +109,38 @@ def titled(problems: list[str], data: dict[str, Any]) -> list[str]:
     return lines
 
 
-def changes(data: dict[str, Any] | None = None) -> list[tuple[str, str, str]]:
-    """Return the draft's changes not yet run: (title, value run, value in the draft), in the scenario's order."""
-    data = current() if data is None else data
-    ran = state.scenario().model_dump(mode="json")
-    kinds = sensor_kinds(ran, data)
-    return [(setting_title(path, kinds), plain_value(path, before, kinds), plain_value(path, after, kinds))
-            for path, (before, after) in setting_changes({"ran": ran, "draft": data}, ignore=()).items()]
+@dataclass(frozen=True)
+class Change:
+    """One setting that differs between two scenarios.
+
+    Attributes:
+        path: Its dotted path (sensors by name).
+        title: Its title (:func:`simulation.scenario_titles.setting_title`).
+        before: Its value in the first scenario (None: absent).
+        after: Its value in the second.
+        before_words: ``before`` in plain words.
+        after_words: ``after`` in plain words.
+    """
+
+    path: str
+    title: str
+    before: Any
+    after: Any
+    before_words: str
+    after_words: str
+
+
+def changes_between(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Return the settings that differ between two scenarios' data, in the scenario's order."""
+    kinds = sensor_kinds(old, new)
+    return [Change(path, setting_title(path, kinds), before, after, plain_value(path, before, kinds),
+                   plain_value(path, after, kinds))
+            for path, (before, after) in setting_changes({"old": old, "new": new}, ignore=()).items()]
+
+
+def changes(data: dict[str, Any] | None = None) -> list[Change]:
+    """Return the draft's changes not yet run."""
+    return changes_between(state.scenario().model_dump(mode="json"), current() if data is None else data)
 
 
 # ---------------------------------------------------------------- edits (widget callbacks)
@@ -196,6 +222,7 @@ def run_draft(widget_keys: dict[str, str]) -> None:
         return  # the run bar lists the problems
     reference = state.reference()
     config = edited_name(config, state.preset_config(reference), state.presets()[reference])
+    session["last_edit"] = (state.scenario(), config)  # for the note when no number moves
     state.apply_changes(config)
     session["draft"] = config.model_dump(mode="json")
     session["draft_base"] = config

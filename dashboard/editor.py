@@ -9,6 +9,7 @@ pending, and a click on the submit button right after closing a list with Escape
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +20,7 @@ from dashboard.components import problems_box
 from dashboard.safe_text import md
 from dashboard.widgets import Binding, describe_field, render_field, section_inputs, section_title
 from simulation.city import City, CityError, load_city
+from simulation.no_effect import cannot_change, why_unchanged
 from simulation.scenario import (
     AdversaryConfig,
     ControlsConfig,
@@ -33,6 +35,8 @@ RUN_BAR_CSS = ("<style>[data-testid='stLayoutWrapper']:has(> .st-key-run_bar) {p
                "border-bottom: 1px solid #d5d8de;}</style>")
 """Keeps the run bar at the top of the sidebar while it scrolls (the light theme's sidebar colour behind it)."""
 MAX_CHANGES_LISTED = 12
+REPORTED_ONLY = ("risk_dp_epsilon_total",)
+"""Outcomes that report a setting rather than measure its effect (the total epsilon follows epsilon itself)."""
 JS_MAX_INT = 2**53 - 1
 """Largest whole number a browser's number box holds exactly."""
 WORLD_FIELDS = ("city", "days", "start_weekday", "slot_minutes")
@@ -159,7 +163,7 @@ def _run_bar(key: str) -> None:
     """Run and Discard first (they never move), then what is pending and why it cannot run."""
     data = draft.sync()
     pending = draft.changes(data)
-    _, problems = draft.validated(data) if pending else (None, [])
+    config, problems = draft.validated(data) if pending else (None, [])
     run, discard = st.columns([3, 2])
     run.button("Run scenario", type="primary", width="stretch", key="run_scenario", on_click=draft.run_draft,
                args=({"name": f"{key}.name", "description": f"{key}.description"},), icon=":material/play_arrow:")
@@ -169,14 +173,45 @@ def _run_bar(key: str) -> None:
         st.warning(f"**{len(pending)} change{'s' if len(pending) > 1 else ''} not yet run.** The results shown are "
                    "those of the last run.", icon=":material/pending:")
         with st.popover("See the changes", width="stretch"):
-            for title, before, after in pending[:MAX_CHANGES_LISTED]:
-                st.markdown(f"- {md(title)}: {md(before)} → **{md(after)}**")
+            for change in pending[:MAX_CHANGES_LISTED]:
+                st.markdown(f"- {md(change.title)}: {md(change.before_words)} → **{md(change.after_words)}**")
             if len(pending) > MAX_CHANGES_LISTED:
                 st.caption(f"... and {len(pending) - MAX_CHANGES_LISTED} more.")
     else:
         st.caption("No changes: the results shown are this scenario's. Change any setting below, then press Run.")
     if problems:
         problems_box("These settings cannot be run:", problems)
+    idle = [(change, reason) for change in pending if config is not None
+            and (reason := cannot_change(change.path, change.before, change.after, config))]
+    if idle:
+        st.info("**Changes with no effect here:**\n" + "\n".join(
+            f"- {md(change.title)}: {md(reason)}." for change, reason in idle[:MAX_CHANGES_LISTED]),
+            icon=":material/info:")
+
+
+def unchanged_note(result) -> None:
+    """After a run from the editor that moved no number, say why each change could not (when it is known)."""
+    edit = st.session_state.get("last_edit")
+    if not edit or edit[1] is not result.config:
+        return
+    before = next((entry.outcomes for entry in state.history() if entry.config == edit[0]), None)
+    if before is None or any(not _same(value, before.get(name)) for name, value in result.outcomes.items()
+                             if name not in REPORTED_ONLY):
+        return
+    lines = [f"- {md(change.title)}: {md(reason)}." if (reason := why_unchanged(
+        change.path, change.before, change.after, result.config)) else f"- {md(change.title)}: no reason known "
+        "(at this scale, it changed none of what the services and the attacker read)."
+        for change in draft.changes_between(edit[0].model_dump(mode="json"), result.config.model_dump(mode="json"))
+        if change.path not in ("name", "description")]
+    if lines:
+        st.info("**Your last change moved no number.** Why:\n" + "\n".join(lines[:MAX_CHANGES_LISTED]),
+                icon=":material/info:")
+
+
+def _same(value: float, other: float | None) -> bool:
+    if other is None:
+        return False
+    return value == other or (math.isnan(value) and math.isnan(other))
 
 
 def scenario_editor() -> None:

@@ -25,6 +25,7 @@ headline = st.container()  # shown above the chart, filled after it: the chart r
 st.plotly_chart(components.tradeoff_figure(result), key="tradeoff")
 with headline:
     components.headline(result, reference)
+    editor.unchanged_note(result)
     real_population_panel(result)
 services, attacks = st.columns(2)
 compared = {"Current scenario": result.outcomes, f"Preset {state.reference()}": reference}

@@ -136,3 +136,28 @@ def test_the_changes_not_yet_run_are_listed_by_title_and_plain_value(app):
     assert "Residents with a car: 45% → **25%**" in listed
     assert "controls.differential_privacy" not in listed and "True" not in listed
     assert not shown_errors(app)
+
+
+def _infos(at) -> str:
+    return re.sub(r"\\(.)", r"\1", " ".join(box.value for box in at.info))
+
+
+def test_a_change_that_cannot_change_anything_is_said_so_before_and_after_the_run(app):
+    app.run()
+    assert not any(getattr(s, "face_recognition", False) for s in PRESET.sensors)
+    _keyed(app, "slider", ".controls.face_recognition.match_threshold").set_value(0.9).run()
+    assert "Face-match threshold: no camera in this scenario recognises faces." in _infos(app)
+    _run(app)
+    note = _infos(app)
+    assert "Your last change moved no number" in note and "no camera in this scenario recognises faces" in note
+
+
+def test_noise_on_published_counts_while_records_are_released_is_explained_after_the_run(app):
+    app.run()
+    assert PRESET.controls.release.level == "records" and not PRESET.controls.differential_privacy.enabled
+    before = {k: v for k, v in state.outcomes_of(PRESET).items() if k != "risk_dp_epsilon_total"}
+    _keyed(app, "toggle", ".controls.differential_privacy.enabled").set_value(True)
+    config = _run(app)
+    after = {k: v for k, v in state.outcomes_of(config).items() if k != "risk_dp_epsilon_total"}
+    assert after == before  # what the note explains
+    assert "noise to the published counts only" in _infos(app)
