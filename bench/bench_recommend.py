@@ -45,9 +45,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     tqdm.monitor_interval = 0
-    if args.workers > 1:
-        start_fork_server()  # as the command line does
     config = load_preset(args.preset)
+    if args.workers > 1:
+        start_fork_server(config)  # as the command line does
     walls = []
     for repeat in range(args.repeat):
         cpu, started = cpu_seconds(), time.perf_counter()

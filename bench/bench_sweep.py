@@ -30,10 +30,10 @@ SPEC = SweepSpec(base=DEFAULT_PRESET, levers={"controls.pseudonymisation.rotatio
 
 def one(workers: int) -> None:
     """Time one sweep with ``workers`` workers in this process and print the seconds and a digest of the table."""
-    if workers > 1:
-        start_fork_server()  # as the command line does
     base = load_preset(DEFAULT_PRESET)
     started = time.perf_counter()
+    if workers > 1:
+        start_fork_server(base)  # as the command line does
     table = run_sweep(SPEC, base, workers=workers)
     seconds = time.perf_counter() - started
     digest = table.drop(columns=[c for c in table.columns if not c.startswith(("risk_", "utility_"))]).round(12)

@@ -132,6 +132,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     spec = load_sweep(_sweep_text(args.spec))
     base = resolve_scenario(spec.base)
     runs = expand(spec, base)
+    _start_local_workers(args, runs[0][1])
     for _, config in {pipeline_inputs(config): (settings, config) for settings, config in runs}.values():
         check_runnable(config)
     with cluster_executor(args.scheduler) as executor, tqdm(total=len(runs), unit="run", disable=args.quiet) as bar:
@@ -156,6 +157,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     from simulation.report import format_recommendations
 
     config = _override(resolve_scenario(args.scenario), args)
+    _start_local_workers(args, config)
     check_runnable(config)
     with cluster_executor(args.scheduler) as executor, tqdm(unit="run", disable=args.quiet) as bar:
         def progress(done: int, planned: int) -> None:
@@ -185,6 +187,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (".html", ".pdf"):
         raise ValueError(f"--out must end in .html or .pdf, got {args.out!r}")
     config = _override(resolve_scenario(args.scenario), args)
+    _start_local_workers(args, config)
     check_runnable(config)
     started = time.perf_counter()
     with cluster_executor(args.scheduler) as executor, tqdm(unit="run", disable=args.quiet) as bar:
@@ -203,6 +206,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     out.write_bytes(data)
     print(f"wrote {out} ({len(data) / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
+
+
+def _start_local_workers(args: argparse.Namespace, config: ScenarioConfig) -> None:
+    """Start the local pool's fork server now, building the scenario's stages 1-2 (when a pool will be used)."""
+    if args.workers > 1 and not args.scheduler:
+        from simulation.engine import start_fork_server
+
+        start_fork_server(config)
 
 
 def _positive(text: str) -> int:
@@ -384,10 +395,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no progress-bar thread, which would outlive the bar
-    if getattr(args, "workers", 1) > 1 and not getattr(args, "scheduler", None):
-        from simulation.engine import start_fork_server
-
-        start_fork_server()  # the local workers' imports run beside this process's own
     args.argv = list(argv) if argv is not None else None
     try:
         return args.handler(args)

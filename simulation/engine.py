@@ -17,6 +17,7 @@ their environment (``pip install .``), as the README's section "Sweeps and recom
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -55,6 +56,12 @@ def stages_of(config: ScenarioConfig) -> tuple:
             while len(_STAGES) > MAX_STAGES:
                 _BUILDING.pop(_STAGES.popitem(last=False)[0], None)
         return world, log
+
+
+def kept_stages() -> list[str]:
+    """Return the stage-2 keys of the worlds and logs this process keeps, oldest first."""
+    with _LOCK:
+        return list(_STAGES)
 
 
 def forget_stages(keep: set[str] | frozenset[str] = frozenset()) -> None:
@@ -127,16 +134,31 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def start_fork_server() -> None:
-    """Start the fork server now, so that it imports the pipeline while this process does its own work.
+PREBUILD_ENV = "CITY_PRIVACY_PREBUILD"
+"""Environment variable through which :func:`start_fork_server` hands the fork server a scenario to build."""
+
+
+def start_fork_server(config: ScenarioConfig | None = None) -> None:
+    """Start the fork server now, so that it imports the pipeline (and builds stages 1-2) beside this process.
 
     Importing the pipeline takes a few seconds of CPU; a command that will start a local pool calls this first,
-    so the two imports run side by side on two cores instead of one after the other.
+    so the two imports run side by side on two cores instead of one after the other. Given a scenario, the server
+    also builds its world and observation log (:mod:`simulation.prebuild`) before it forks any worker, so every
+    worker starts with them: stages 1-2 are built once for the whole pool instead of once per worker. Has no
+    effect once the server runs (it starts once per process).
     """
-    if _context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+    if _context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
 
+    if config is not None:
+        multiprocessing.get_context("forkserver").set_forkserver_preload(
+            ["simulation.pipeline", "simulation.prebuild"])
+        os.environ[PREBUILD_ENV] = config.model_dump_json()
+    try:
         forkserver.ensure_running()
+    finally:
+        os.environ.pop(PREBUILD_ENV, None)  # read by the server as it starts; nobody else needs it
 
 
 def local_pool(workers: int) -> ProcessPoolExecutor:

@@ -109,7 +109,7 @@ def test_a_sweep_on_a_real_cluster_equals_the_local_pool_row_for_row(cluster, in
         assert len(modules) == 2
         assert all(Path(path).is_relative_to(installed) for path in modules.values()), modules
         remote = run_sweep(spec, tiny_config(), executor=client.get_executor())
-        used = client.run(lambda: len(__import__("simulation.engine").engine._STAGES))
+        used = client.run(lambda: len(__import__("simulation.engine").engine.kept_stages()))
     assert len(remote) == 4
     pd.testing.assert_frame_equal(local, remote)
     assert sum(used.values()) >= 1  # the workers kept the worlds they built for the runs that followed

@@ -66,3 +66,31 @@ def test_swept_weights_and_replicates_keep_their_own_columns():
     outcomes = [c for c in table.columns if c.startswith("utility_")]
     assert not [c for c in outcomes if "." in c] and "utility_weights.crowd" not in table.columns
     assert settings and outcomes
+
+
+def test_the_fork_server_builds_stages_1_2_once_for_every_local_worker(tmp_path):
+    """In a fresh process (the fork server starts once per process): workers find the world already built."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = """
+import sys
+from simulation.engine import kept_stages, local_pool, start_fork_server
+from simulation.pipeline import stage_key
+from tests.conftest import tiny_config
+
+if __name__ == "__main__":
+    config = tiny_config(population={"residents": 80}, world={"days": 1})
+    start_fork_server(config)
+    with local_pool(2) as pool:
+        kept = [pool.submit(kept_stages).result() for _ in range(2)]
+    print(all(keys == [stage_key(config, 2)] for keys in kept))
+"""
+    script = tmp_path / "prebuilt.py"
+    script.write_text(code)
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, str(script)], cwd=root, env={"PYTHONPATH": str(root)},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "True"
