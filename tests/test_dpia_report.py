@@ -33,7 +33,8 @@ def test_overall_level_is_symmetric_and_grows_with_either_axis():
             if severity < 3:
                 order = ["low", "medium", "high"]
                 assert order.index(overall_level(severity + 1, likelihood)) >= order.index(level)
-    assert overall_level(0, 3) == "low" and overall_level(2, 2) == "high" and overall_level(1, 1) == "medium"
+    assert overall_level(1, 1) == "low" and overall_level(3, 0) == "medium" and overall_level(2, 2) == "high"
+    assert overall_level(1, 3) == "medium" and overall_level(3, 2) == "high"
 
 
 def test_risk_points_read_the_per_resident_table_and_tolerate_new_or_missing_attacks():

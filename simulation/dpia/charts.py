@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import textwrap
 import threading
 import warnings
 
@@ -53,11 +54,11 @@ def risk_map_figure(points: list[RiskPoint]) -> go.Figure:
         by_cell.setdefault((point.likelihood, point.event.severity), []).append(point)
     for (likelihood, severity), here in by_cell.items():
         for i, point in enumerate(here):
-            offset = (i - (len(here) - 1) / 2) * 0.2
+            offset = (i - (len(here) - 1) / 2) * min(0.28, 0.9 / len(here))
+            label = "<br>".join(textwrap.wrap(f"{point.event.title} ({100 * point.share:.0f}%)", 26))
             figure.add_trace(go.Scatter(
-                x=[likelihood], y=[severity + offset], mode="markers+text", marker=dict(size=10, color="#222"),
-                text=[f"{point.event.title} ({100 * point.share:.0f}%)"], textposition="middle right",
-                textfont=dict(size=11), showlegend=False, cliponaxis=False))
+                x=[likelihood - 0.42], y=[severity + offset], mode="markers+text", marker=dict(size=9, color="#222"),
+                text=[label], textposition="middle right", textfont=dict(size=11), showlegend=False))
     _layout(figure, "Risks to residents: severity against measured likelihood", "likelihood (share of residents "
             "the attack succeeds against)", "severity")
     ticks = dict(tickvals=list(range(4)), ticktext=[level.capitalize() for level in LEVELS], range=[-0.5, 3.5],

@@ -8,9 +8,9 @@ one row per resident, see ``docs/risk.md``). For each:
   1-10%, significant 10-50%, maximum 50% or more (thresholds are this project's reading of the CNIL's
   descriptions: "does not seem possible", "seems difficult", "seems possible", "seems extremely easy");
 - **severity** is fixed by what the event does to a resident (:data:`EVENTS`), on the same four levels;
-- the **overall** level (ICO DPIA template: low, medium, high) is high when severity and likelihood are both at
-  least significant or either is maximum and the other at least limited, medium when both are at least limited,
-  low otherwise.
+- the **overall** level (ICO DPIA template: low, medium, high) adds the two levels (0-3 each): high when both are
+  at least significant or the sum is 5 or more, medium from a sum of 3 (a maximum severity however unlikely, a
+  limited one that reaches most residents), low below.
 
 Sources: CNIL, "Privacy Impact Assessment (PIA): Methodology", 2018 edition, section 3 (risks: severity and
 likelihood on four levels, the risk map); ICO, "Sample DPIA template", step 5 (likelihood, severity, overall risk).
@@ -109,10 +109,10 @@ def likelihood_level(share: float) -> int:
 
 def overall_level(severity: int, likelihood: int) -> str:
     """Return the ICO overall risk ("low", "medium" or "high") of a severity and a likelihood level."""
-    low, high = min(severity, likelihood), max(severity, likelihood)
-    if low >= 2 or (high == 3 and low >= 1):
+    total = severity + likelihood
+    if min(severity, likelihood) >= 2 or total >= 5:
         return "high"
-    return "medium" if low >= 1 else "low"
+    return "medium" if total >= 3 else "low"
 
 
 def risk_points(residents: pd.DataFrame) -> list[RiskPoint]:
