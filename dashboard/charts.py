@@ -23,7 +23,9 @@ from dashboard.labels import (
 )
 
 FONT = {"size": 15}
-HOVER_NUMBERS = "utility %{y:.2f}, risk %{x:.2f}<extra></extra>"
+HOVER_NUMBERS = "utility %{y:.0%}, risk %{x:.0%}<extra></extra>"
+SHARE_TICKS = {"tickformat": ".0%"}
+"""Shares are shown as percentages everywhere (0.44 reads 44%), as in the headline numbers."""
 ROLE_NAMES = {"preset": "Presets", "session": "Run in this session", "current": "Current scenario"}
 
 
@@ -102,9 +104,9 @@ def tradeoff_figure(points: pd.DataFrame, frontier: pd.DataFrame | None = None) 
     return go.Figure(traces, _layout(
         "Utility against risk", height=480, annotations=_label_annotations(points),
         xaxis={"title": {"text": "Privacy risk: share of residents reached<br>lower is better"},
-               "range": list(TRADEOFF_AREA.x_range)},
-        yaxis={"title": {"text": "Service utility (1 perfect)<br>higher is better"},
-               "range": list(TRADEOFF_AREA.y_range)}))
+               "range": list(TRADEOFF_AREA.x_range), **SHARE_TICKS},
+        yaxis={"title": {"text": "Service utility (100% perfect)<br>higher is better"},
+               "range": list(TRADEOFF_AREA.y_range), **SHARE_TICKS}))
 
 
 COMPARE_AREA = PlotArea(x_range=(-0.05, 1.05), y_range=(-0.05, 1.1), width_px=820.0, height_px=280.0)
@@ -128,8 +130,10 @@ def scenarios_figure(points: pd.DataFrame) -> go.Figure:
         notes.append(_label(row.risk, row.utility, labels[i], offset, colour, colour))
     return go.Figure(traces, _layout(
         "Utility against risk", height=420, annotations=notes,
-        xaxis={"title": {"text": "Privacy risk - lower is better"}, "range": list(COMPARE_AREA.x_range)},
-        yaxis={"title": {"text": "Service utility - higher is better"}, "range": list(COMPARE_AREA.y_range)}))
+        xaxis={"title": {"text": "Privacy risk - lower is better"}, "range": list(COMPARE_AREA.x_range),
+               **SHARE_TICKS},
+        yaxis={"title": {"text": "Service utility - higher is better"}, "range": list(COMPARE_AREA.y_range),
+               **SHARE_TICKS}))
 
 
 def bars_figure(frame: pd.DataFrame, title: str, value_title: str, value_range: tuple[float, float] | None = (0, 1),
@@ -140,19 +144,23 @@ def bars_figure(frame: pd.DataFrame, title: str, value_title: str, value_range: 
         frame: Columns ``label`` (the category), ``scenario`` (the group) and ``value``.
         title: Chart title.
         value_title: Title of the value axis.
-        value_range: Fixed value-axis range, or None to fit the data.
+        value_range: Fixed value-axis range, or None to fit the data. A range of (0, 1) means the values are
+            shares: they read as percentages.
 
     Returns:
         The figure, one trace per scenario in order of first appearance.
     """
     categories = list(dict.fromkeys(frame["label"]))
     groups = list(frame.groupby("scenario", sort=False))
+    shares = value_range == (0, 1)
     traces = [go.Bar(y=rows["label"], x=rows["value"], name=str(scenario), orientation="h",
                      marker_color=SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)],
-                     text=[f"{v:.2f}" for v in rows["value"]], textposition="auto",
-                     hovertemplate="%{y}: %{x:.3f}<extra>" + str(scenario) + "</extra>")
+                     text=[f"{v:.0%}" if shares else f"{v:.2f}" for v in rows["value"]], textposition="auto",
+                     hovertemplate="%{y}: %{x:" + (".1%" if shares else ".3f") + "}<extra>" + str(scenario)
+                     + "</extra>")
               for i, (scenario, rows) in reversed(list(enumerate(groups)))]  # plotly stacks the first trace lowest
-    value_axis = {"title": {"text": value_title}, **({"range": list(value_range)} if value_range else {})}
+    value_axis = {"title": {"text": value_title}, **({"range": list(value_range)} if value_range else {}),
+                  **(SHARE_TICKS if shares else {})}
     n_bars = len(categories) * max(1, frame["scenario"].nunique())
     return go.Figure(traces, _layout(
         title, height=max(300, 120 + 28 * n_bars), legend={"traceorder": "reversed"}, barmode="group",

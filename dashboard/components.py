@@ -29,8 +29,9 @@ HEADLINE_TITLES: dict[str, str] = {
 HEADLINES: tuple[str, ...] = tuple(HEADLINE_TITLES)
 HIGHER_IS_BETTER = {"utility_overall"}
 METRIC_HELP: dict[str, str] = {
-    "utility_overall": "Weighted mean of the service scores: 1 means every service works as if it knew the truth.",
-    "risk_overall": "The share of all residents against whom at least one attack succeeds (0 is nobody). The "
+    "utility_overall": "Weighted mean of the service scores: 100% means every service works as if it knew the "
+                       "truth.",
+    "risk_overall": "The share of all residents against whom at least one attack succeeds (0% is nobody). The "
                     "attacker joins every dataset its role may read before attacking.",
     "risk_unicity": "Share of residents whose profile, as the attacker pieced it together, is the only one "
                     "matching a few known places and times (de Montjoye et al. 2013).",
@@ -135,11 +136,11 @@ def service_figure(outcomes: dict[str, dict[str, float]]) -> go.Figure:
     """Return utility by service for scenarios by label."""
     return state.shared_figure("services", _key(outcomes), lambda: charts.bars_figure(
         frames.outcome_frame(outcomes, UTILITY_LABELS), "Utility by service",
-        "Utility (1 = as good as<br>knowing the truth)"))
+        "Utility (100% = as good as<br>knowing the truth)"))
 
 
 def attack_figure(outcomes: dict[str, dict[str, float]]) -> go.Figure:
     """Return risk by attack for scenarios by label."""
     return state.shared_figure("attacks", _key(outcomes), lambda: charts.bars_figure(
         frames.outcome_frame(outcomes, RISK_LABELS), "Risk by attack",
-        "Share of residents (or of their<br>days) exposed, 0 = none"))
+        "Share of residents (or of their<br>days) exposed, 0% = none"))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,15 +28,13 @@ from simulation.presets import PresetInfo
 from simulation.scenario import ScenarioConfig, SensorKind
 from simulation.scenario_diff import sensor_kinds, setting_changes
 from simulation.scenario_io import readable_problems
-from simulation.scenario_titles import plain_value, setting_title
+from simulation.scenario_titles import plain_value, setting_title, titled_problems
 
 NEW_SENSOR_SHARE = 0.1
 """A new deployment starts in this share of its kind's eligible zones (0 would place no device)."""
 EDITED_SUFFIX = "_edited"
 EDITED_PREFIX = "Edited from preset"
 MAX_NAME = 64
-SETTING_PATH = re.compile(r"^([a-z_]+(?:\[[^\]]*\])?(?:\.[a-z0-9_]+(?:\[[^\]]*\])?)*)(?: \([^)]*\))?: ")
-"""A problem line's leading setting path (``sensors[2].placement (cam): ``), as the validators write it."""
 
 
 def _session():
@@ -92,21 +89,9 @@ def validated(data: dict[str, Any]) -> tuple[ScenarioConfig | None, list[str]]:
     try:
         config = ScenarioConfig.model_validate(data)
     except ValidationError as error:
-        return None, titled(readable_problems(error), data)
+        return None, titled_problems(readable_problems(error), data.get("sensors", []))
     problems = state.scenario_problems(config)
-    return (None, titled(problems, data)) if problems else (config, [])
-
-
-def titled(problems: list[str], data: dict[str, Any]) -> list[str]:
-    """Return problem lines whose leading setting path (``controls.k_suppression.k: ...``) reads as its title."""
-    lines = []
-    for line in problems:
-        found = SETTING_PATH.match(line)
-        if found:
-            lines.append(f"{setting_title(found[1], data.get('sensors', []))}: {line[found.end():]}")
-        else:
-            lines.append(line)
-    return lines
+    return (None, titled_problems(problems, data.get("sensors", []))) if problems else (config, [])
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ class PopulationConfig(StrictModel):
     def _shares_add_up(self) -> PopulationConfig:
         total = sum(self.archetype_shares.values())
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"archetype_shares must add up to 1, found {total:.4g}")
+            raise ValueError(f"the archetype shares (archetype_shares) must add up to 1 (100%), found {total:.4g}")
         return self
 
 
@@ -350,12 +350,13 @@ class ScenarioConfig(StrictModel):
         for sensor in self.sensors:
             if sensor.sampling_interval_minutes % self.world.slot_minutes:
                 raise ValueError(
-                    f"sensor {sensor.name!r}: sampling_interval_minutes={sensor.sampling_interval_minutes} is not "
-                    f"a multiple of world.slot_minutes={self.world.slot_minutes}")
+                    f"sensor {sensor.name!r}: its sampling interval of {sensor.sampling_interval_minutes} minutes "
+                    f"(sampling_interval_minutes) is not a multiple of the {self.world.slot_minutes}-minute time "
+                    "slot (world.slot_minutes)")
         if self.world.city == "generated" and self.world.grid_size < 6:
             raise ValueError("world.grid_size must be at least 6 for a generated city")
         if sum(self.utility_weights.values()) <= 0:
-            raise ValueError("utility_weights must have at least one positive weight")
+            raise ValueError("the service weights (utility_weights) need at least one weight above 0")
         return self
 
     def with_seed(self, seed: int) -> ScenarioConfig:

@@ -47,6 +47,8 @@ KEY_LABELS: dict[str, str] = {"operator": "Operator", "vendor": "Vendor", "polic
                               "public_safety": "Public safety"}
 ABSENT = "not in this scenario"
 SEPARATOR = ": "
+SETTING_PATH = re.compile(r"^([a-z_]+(?:\[[^\]]*\])?(?:\.[a-z0-9_]+(?:\[[^\]]*\])?)*)(?: \([^)]*\))?: ")
+"""A problem line's leading setting path (``sensors[2].placement (cam): ``), as the validators write it."""
 _PART = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 
 
@@ -198,3 +200,27 @@ def plain_value(path: str, value: Any, sensors: Mapping[str, str] | list[Mapping
     if isinstance(value, int):
         return f"{value:,}" if not path.endswith("seed") else str(value)
     return str(value)
+
+
+def titled_problems(problems: list[str], sensors: Mapping[str, str] | list[Mapping[str, Any]] = (),
+                    with_paths: bool = False) -> list[str]:
+    """Return problem lines whose leading setting path reads as the setting's title.
+
+    ``controls.differential_privacy.epsilon: found -3; ...`` becomes ``Differential privacy: Epsilon per release:
+    found -3; ...`` (``with_paths``: ``... Epsilon per release (controls.differential_privacy.epsilon): ...``, for
+    whoever will fix a scenario file). Lines that do not start with a path are kept as they are.
+
+    Args:
+        problems: Lines as :func:`simulation.scenario_errors.readable_problems` and the run checks write them.
+        sensors: As for :func:`setting_title` (the scenario's deployments name ``sensors[i]``).
+        with_paths: Keep each path in brackets after its title.
+    """
+    lines = []
+    for line in problems:
+        found = SETTING_PATH.match(line)
+        if found and found[1] != "scenario":
+            title = setting_title(found[1], sensors)
+            lines.append(f"{title}{f' ({found[1]})' if with_paths else ''}: {line[found.end():]}")
+        else:
+            lines.append(line)
+    return lines

@@ -48,7 +48,7 @@ def test_missing_required_field_and_missing_kind():
 
 def test_rules_across_fields_are_reported_where_they_apply():
     [line] = problems_of("population:\n  archetype_shares: {student: 0.5, retiree: 0.4}\n")
-    assert line == "population: archetype_shares must add up to 1, found 0.9"
+    assert line == "population: the archetype shares (archetype_shares) must add up to 1 (100%), found 0.9"
     [line] = problems_of("sensors: [{kind: cctv, name: a}, {kind: anpr, name: a}]\n")
     assert "sensor names must be unique, repeated: a" in line
 

@@ -1,17 +1,22 @@
-"""Methods: how each number is measured, in the metrics' own words (their docstrings), with their sources."""
+"""Methods, for planners: what each number answers, its formula, unit, direction and source.
 
+Each metric's definition as written in its code follows, for analysts, then the data dictionary.
+"""
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import state
 from dashboard.methods import metric_docs
 from simulation.data_dictionary import data_dictionary
+from simulation.metrics.plain_docs import CARDS
 
 st.title("How the numbers are measured")
 st.markdown(
-    "Every run simulates residents moving through the city for a week, records what each sensor would capture, "
-    "applies the privacy controls, and then measures two things from **the released data only**: how well each city "
-    "service still works (utility: 1 is as good as knowing the truth) and how exposed residents are to each attack "
-    "(risk: 0 is nobody). Below, each metric's definition and source as written in the simulation's code.")
+    "Every run simulates residents moving through the city, records what each sensor would capture, applies the "
+    "privacy controls, and then measures two things from **the released data only**: how well each city service "
+    "still works (**utility**, 100% is as good as knowing the truth) and how many residents each attack reaches "
+    "(**risk**, 0% is nobody). Every share on this dashboard is a percentage.")
 
 RISK_INTRODUCTION = (
     "**Every risk figure is a share of all residents.** The attacker is a party (the operator, a vendor, the "
@@ -19,20 +24,31 @@ RISK_INTRODUCTION = (
     "the data together: it re-links each dataset's pseudonyms across key changes, then joins the datasets to each "
     "other wherever the same places and hours keep recurring, so that one resident's phone, card and car end up in "
     "one profile. It then attacks those profiles and the published counts. **Privacy risk** is the share of "
-    "residents against whom at least one of these attacks succeeds: singled out, re-identified from home and work, "
-    "followed on two or more days, named, joined across datasets, a sensitive visit attributed, or movements "
-    "rebuilt from published counts. Breach exposure and false face alerts are reported beside it.")
+    "residents against whom at least one of these attacks succeeds. Breach exposure, false face alerts and the "
+    "total epsilon are reported beside it.")
 
-for kind, heading in (("utility", "Utility: what each service gets"), ("risk", "Risk: what an attacker gets")):
+st.header("Every number at a glance")
+st.dataframe(pd.DataFrame([{"Number": card.label, "What it answers": card.question, "Unit": card.unit,
+                            "Better": card.direction.split(" is ")[0]} for card in CARDS]),
+             hide_index=True, width="stretch", height=36 * (len(CARDS) + 1) + 4,
+             column_config={"What it answers": st.column_config.TextColumn(width="large")})
+st.caption("Below, each number's formula and source.")
+
+code_docs = {doc.outcome: doc for kind in ("utility", "risk") for doc in metric_docs(kind)}
+for heading, prefix in (("Utility: what each service gets", "utility_"), ("Risk: what an attacker gets", "risk_")):
     st.header(heading)
-    if kind == "risk":
+    if prefix == "risk_":
         st.markdown(RISK_INTRODUCTION)
-    for i, doc in enumerate(metric_docs(kind)):
-        with st.expander(f"{doc.label} (`{doc.outcome}`)", expanded=i == 0):
-            st.markdown(doc.definition)
-            if doc.background:
-                st.markdown("**Background**")
-                st.markdown(doc.background)
+    for card in (card for card in CARDS if card.outcome.startswith(prefix)):
+        with st.expander(card.label, expanded=card.outcome.endswith("_overall")):
+            st.markdown(f"**What it answers.** {card.question}\n\n"
+                        f"**How it is computed.** {card.label} = {card.formula}\n\n"
+                        f"**Unit:** {card.unit}. **Direction:** {card.direction}.\n\n"
+                        f"**Source:** {card.source}.")
+            doc = code_docs.get(card.outcome)
+            if doc is not None:
+                st.caption(f"For analysts: the definition in the code (`{card.outcome}`)")
+                st.markdown(doc.definition)
 
 st.header("Data dictionary")
 st.markdown("Every column of the results table, the observation log and the sensor table: what it means, its unit "

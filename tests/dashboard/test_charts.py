@@ -52,6 +52,19 @@ def test_bars_group_by_scenario_in_given_order():
     assert list(fig.layout.yaxis.categoryarray) == ["Energy", "Crowd"]  # first category drawn on top
 
 
+def test_shares_read_as_percentages_on_every_utility_and_risk_chart():
+    frame = pd.DataFrame({"scenario": ["A", "A"], "label": ["Crowd", "Energy"], "value": [0.264, 0.5]})
+    bars = charts.bars_figure(frame, "Utility by service", "utility")
+    assert list(bars.data[0].text) == ["26%", "50%"] and bars.layout.xaxis.tickformat == ".0%"
+    counts = charts.bars_figure(frame, "Counts", "count", value_range=None)
+    assert list(counts.data[0].text) == ["0.26", "0.50"] and counts.layout.xaxis.tickformat is None
+    tradeoff = charts.tradeoff_figure(_points(), pareto_front(_points()))
+    compare = charts.scenarios_figure(_points())
+    for figure in (tradeoff, compare):
+        assert figure.layout.xaxis.tickformat == figure.layout.yaxis.tickformat == ".0%"
+        assert all("%{y:.0%}" in trace.hovertemplate for trace in figure.data if trace.hovertemplate)
+
+
 def _zones() -> pd.DataFrame:
     return pd.DataFrame({"x": [0, 1, 0, 1], "y": [0, 0, 1, 1],
                          "land_use": ["residential_low", "office", "park", "office"],

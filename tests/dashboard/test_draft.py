@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dashboard.draft import edited_name, on_slot_grid, titled
+from dashboard.draft import edited_name, on_slot_grid
 from dashboard.zone_picker import eligible_zones, selected_zones, zone_picker_figure
 from simulation.city import load_city
 from simulation.presets import DEFAULT_PRESET, list_presets, load_preset
+from simulation.scenario_titles import titled_problems
 
 PRESET = load_preset(DEFAULT_PRESET)
 INFO = next(info for info in list_presets() if info.name == DEFAULT_PRESET)
@@ -42,9 +43,9 @@ def test_sampling_intervals_move_up_to_the_slot_grid(minutes, slot, expected):
 
 def test_problem_lines_name_settings_by_their_titles():
     data = PRESET.model_dump(mode="json")
-    lines = titled(["controls.differential_privacy.epsilon: found -1; allowed: at least 0.001",
+    lines = titled_problems(["controls.differential_privacy.epsilon: found -1; allowed: at least 0.001",
                     "sensors[0].placement (cctv_centre): district 'x' is not in this city",
-                    "this server runs scenarios of at most 70,000 resident-days"], data)
+                    "this server runs scenarios of at most 70,000 resident-days"], data["sensors"])
     assert lines == ["Differential privacy: Epsilon per release: found -1; allowed: at least 0.001",
                      "CCTV camera 'cctv_centre': district 'x' is not in this city",
                      "this server runs scenarios of at most 70,000 resident-days"]
