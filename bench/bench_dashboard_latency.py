@@ -1,5 +1,7 @@
 """Control-change latency: server-side time from a submitted control change to the updated page.
 
+Also times edits that are not run yet (the sidebar's run bar lists them; no stage runs).
+
 Runs the whole app in Streamlit's AppTest (the same script run a browser triggers, without the network) at the
 default scale (the default preset: 5,000 residents x 7 days), then submits a series of control changes and times
 each rerun. Only stages 3 (release) and 4 (assess) should rerun; the stage counters show it.
@@ -33,6 +35,13 @@ CHANGES: list[tuple[str, object]] = [
     (".adversary.known_points", 2),
     (".controls.generalisation.temporal_bin_minutes", 120),
 ]
+EDITS: list[tuple[str, object]] = [
+    (".controls.k_suppression.k", 20),
+    (".adversary.known_points", 6),
+    (".controls.opt_out.meter_share", 0.9),
+    (".controls.generalisation.spatial_block_zones", 3),
+]
+"""Edits left pending (not run), one after the other."""
 
 
 def widget(at: AppTest, suffix: str):
@@ -86,6 +95,14 @@ def main() -> None:
     print(f"control change (server side, whole page): median {statistics.median(times):.2f} s, "
           f"max {max(times):.2f} s over {len(times)} changes (target <= 1 s); of which stages 3-4: median "
           f"{statistics.median(pipeline_times):.2f} s, max {max(pipeline_times):.2f} s")
+    edits = []
+    for suffix, value in EDITS:  # an edit not yet run: the page reruns, the pipeline does not
+        before = dict(state.STAGE_CALLS)
+        widget(at, suffix).set_value(value)
+        edits.append(timed_run(at))
+        assert dict(state.STAGE_CALLS) == before, "an edit that is not run must not run a stage"
+    print(f"edit not yet run (page only, the run bar updated): median {statistics.median(edits):.2f} s, "
+          f"max {max(edits):.2f} s over {len(edits)} edits")
 
 
 if __name__ == "__main__":

@@ -80,7 +80,12 @@ def remember_bindings(bindings: list[Binding]) -> None:
 
 
 def sync() -> dict[str, Any]:
-    """Write the editor's widget values into the draft and return it (callbacks call it first)."""
+    """Write the editor's widget values into the draft and return it.
+
+    Callbacks call it first, and the editor before it draws anything, so the widget changed last already counts
+    (a new number of days bounds the residents at once). Edits that move deployments drop the bindings, whose
+    paths name positions.
+    """
     return apply_bindings(current(), _session().get("draft_bindings", []), st.session_state)
 
 
@@ -170,10 +175,12 @@ def remove_sensor(index: int) -> None:
     data = sync()
     del data["sensors"][index]
     del _session()["draft_ids"][index]
+    _session()["draft_bindings"] = []  # their paths name positions that moved
 
 
 def _insert(item: dict[str, Any], at: int, choice_key: str) -> None:
     session = _session()
+    session["draft_bindings"] = []  # their paths name positions that moved
     session["draft"]["sensors"].insert(at, item)
     session["draft_ids"].insert(at, session["draft_next_id"])
     session[choice_key] = session["draft_next_id"]

@@ -216,7 +216,7 @@ def _same(value: float, other: float | None) -> bool:
 
 def scenario_editor() -> None:
     """Show the scenario editor in the sidebar (call it after the page's charts: they reach the browser first)."""
-    data = draft.current()
+    data = draft.sync()
     key = state.form_key()
     with st.sidebar:
         st.html(RUN_BAR_CSS)

@@ -83,6 +83,9 @@ def sensors_section(data: dict[str, Any], key: str, city: City | None) -> list[B
     """Show the deployments' editor and return the bindings of the widgets drawn."""
     ids = draft.sensor_ids()
     sensors = data["sensors"]
+    slot = data["world"]["slot_minutes"]
+    for item in sensors:  # a new time slot moves every deployment's interval onto its grid
+        item["sampling_interval_minutes"] = draft.on_slot_grid(item["sampling_interval_minutes"], slot)
     choice_key = f"{key}.sensor_choice"
     bindings: list[Binding] = []
     with st.expander(f"Sensors ({len(sensors)} deployments)", expanded=False, key=f"{key}.sensors"):
@@ -105,8 +108,6 @@ def sensors_section(data: dict[str, Any], key: str, city: City | None) -> list[B
                           help="Lowercase letters, digits, '_' and '-'; unique in the scenario.")
             bindings.append((f"{prefix}.name", (*path, "name")))
             bindings += placement_inputs(item, prefix, path, city, index)
-            slot = data["world"]["slot_minutes"]
-            item["sampling_interval_minutes"] = draft.on_slot_grid(item["sampling_interval_minutes"], slot)
             on_grid = {"kind": "slider", "minimum": slot, "maximum": DAY_MINUTES, "step": slot,
                        "help": f"How often the sensor records: a multiple of the {slot}-minute time slot."}
             bindings += section_inputs(model, item, prefix, path, skip=("name", "kind", "placement"),

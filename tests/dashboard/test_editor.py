@@ -161,3 +161,34 @@ def test_noise_on_published_counts_while_records_are_released_is_explained_after
     after = {k: v for k, v in state.outcomes_of(config).items() if k != "risk_dp_epsilon_total"}
     assert after == before  # what the note explains
     assert "noise to the published counts only" in _infos(app)
+
+
+def test_compare_lists_the_settings_by_title_in_plain_words(app):
+    app.run()
+    _keyed(app, "toggle", ".controls.differential_privacy.enabled").set_value(True)
+    _keyed(app, "slider", ".population.car_share").set_value(0.25)
+    _run(app)
+    app.switch_page("dashboard/pages/compare.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert table.loc["Differential privacy"].tolist() == ["off", "on"]
+    assert table.loc["Residents with a car"].tolist() == ["45%", "25%"]
+    shown = " ".join(map(str, [*table.index, *table.to_numpy().ravel()]))
+    assert not any(word in shown for word in ("controls.", "True", "False", "(absent)", "None"))
+
+
+def test_a_new_time_slot_moves_every_sampling_interval_onto_its_grid(app):
+    app.run()
+    _keyed(app, "selectbox", ".world.slot_minutes").set_value(60).run()
+    assert not app.error
+    assert all(s["sampling_interval_minutes"] % 60 == 0 for s in app.session_state["draft"]["sensors"])
+    slider = _keyed(app, "slider", ".sampling_interval_minutes")
+    assert (slider.min, slider.step, slider.value % 60) == (60, 60, 0)
+
+
+def test_more_residents_lower_the_days_allowed_at_once(app):
+    app.run()
+    cap = state.server().limits.max_resident_days
+    _keyed(app, "number_input", ".population.residents").set_value(cap // 3).run()
+    assert _keyed(app, "slider", ".world.days").max == 3  # in the same run as the change
+    assert "of at most" in " ".join(c.value for c in app.caption)
