@@ -1,6 +1,6 @@
 """Time stage 4 (assessment) at the default scale: 5,000 residents x 7 days, all seven sensor kinds.
 
-Run: ``/work/venv/bin/python bench/bench_assess.py``. World from ``simulation.model.build_world``, sensors from
+Run: ``/work/venv/bin/python bench/bench_assess.py``. World from ``simulation.world.model.build_world``, sensors from
 ``bench/common.py``. For light controls (defaults, record
 release) and heavy ones (hourly per-sensor keys, DP, k = 5, 2 x 2 blocks, aggregates only), prints the median wall and
 CPU time of every utility metric, of all of them together (with the per-world truth grids cached, as when a control
@@ -26,9 +26,9 @@ from simulation.metrics.assess import (
 from simulation.metrics.base import AssessmentContext  # noqa: E402
 from simulation.metrics.utility import UTILITY_METRICS  # noqa: E402
 from simulation.metrics.utility.truth import clear_truth_grids  # noqa: E402
-from simulation.model import build_world  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402
 from simulation.sensors import observe  # noqa: E402
+from simulation.world.model import build_world  # noqa: E402
 
 HEAVY = {"pseudonymisation": {"rotation": "hourly", "scope": "per_sensor"},
          "differential_privacy": {"enabled": True, "epsilon": 1.0, "max_contributions": 8},
@@ -88,7 +88,7 @@ def main() -> None:
     base = ScenarioConfig.model_validate({"population": {"residents": 5000}, "world": {"days": 7},
                                          "sensors": SENSORS})
     world = build_world(base)
-    print(f"world: {world.n_residents} residents x {world.n_slots} slots (simulation.model.build_world)")
+    print(f"world: {world.n_residents} residents x {world.n_slots} slots (simulation.world.model.build_world)")
     for label, controls in (("light", {}), ("heavy", HEAVY)):
         report(label, world, base.model_copy(update={"controls": base.controls.model_validate(controls)}))
 

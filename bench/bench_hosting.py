@@ -141,7 +141,7 @@ PROBE = """
 import json, sys, time
 sys.path.insert(0, {root!r})
 from simulation import pipeline
-from simulation.city import load_city
+from simulation.world.city_source import load_city
 from simulation.presets import load_preset
 from simulation.run_size import estimated_bytes
 from simulation.scenario import ScenarioConfig

@@ -1,7 +1,7 @@
 """Time stage 3 (apply_controls) at the default scale: 5,000 residents x 7 days, all seven sensor kinds.
 
 Run: ``/work/venv/bin/python bench/bench_release.py``. Builds the world and the observation log as
-``bench_sensors.py`` does (``simulation.model.build_world``, the sensors of ``bench/common.py``), then
+``bench_sensors.py`` does (``simulation.world.model.build_world``, the sensors of ``bench/common.py``), then
 times apply_controls under light controls (the defaults: daily city-wide keys) and heavy controls (hourly per-sensor
 keys, DP on, k = 5, 2 x 2 blocks, opt-outs, short retention): "cold" clears the remembered capture states first (a
 new log or capture setting), "warm" reuses them (the dashboard moving a storage or release control). Medians of

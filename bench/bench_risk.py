@@ -20,9 +20,9 @@ from common import SENSORS  # noqa: E402
 from simulation.controls.pipeline import apply_controls  # noqa: E402
 from simulation.metrics.base import AssessmentContext  # noqa: E402
 from simulation.metrics.risk import RISK_METRICS  # noqa: E402
-from simulation.model import build_world  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402
 from simulation.sensors import observe  # noqa: E402
+from simulation.world.model import build_world  # noqa: E402
 
 SETTINGS = {
     "fixed keys": {"pseudonymisation": {"rotation": "never"}},

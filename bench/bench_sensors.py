@@ -1,7 +1,7 @@
 """Time stage 2 (observe) with all seven sensor kinds: 5,000 residents x 7 days, then 100,000 x 7 days.
 
 Run: ``/work/venv/bin/python bench/bench_sensors.py [--quick]`` (``--quick`` skips 100,000). Uses
-``simulation.model.build_world`` and the deployments of ``bench/common.py``. Prints, per scale: how the world was
+``simulation.world.model.build_world`` and the deployments of ``bench/common.py``. Prints, per scale: how the world was
 made and its build time, the records per kind, the time of
 each deployment's detection, the median wall (and CPU) time of observe() over several runs after a warm-up, and the peak
 memory observe() allocates (tracemalloc, which numpy reports to).
@@ -19,17 +19,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common import SENSORS  # noqa: E402
 
-from simulation.model import build_world  # noqa: E402
 from simulation.rng import stream  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402
 from simulation.sensors import make_sensor, observe  # noqa: E402
+from simulation.world.model import build_world  # noqa: E402
 
 
 def make_world(config: ScenarioConfig):
     """Return the world of the scenario, how it was made, and the seconds it took."""
     start = time.perf_counter()
     world = build_world(config)
-    return world, "simulation.model.build_world", time.perf_counter() - start
+    return world, "simulation.world.model.build_world", time.perf_counter() - start
 
 
 def bench(residents: int, repeats: int) -> None:

@@ -60,10 +60,10 @@ def child(scenario: str, residents: int, days: int) -> None:
     from simulation.controls.pipeline import apply_controls
     from simulation.export import write_run
     from simulation.metrics.assess import assess
-    from simulation.model import build_world
     from simulation.pipeline import RunResult
     from simulation.sensors import observe
     from simulation.sweep import apply_settings
+    from simulation.world.model import build_world
 
     config = apply_settings(resolve_scenario(scenario), {"population.residents": residents, "world.days": days})
     sampler = RssSampler()

@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from common import SENSORS  # noqa: E402
 from plain_mesa import PlainCityModel  # noqa: E402
 
-from simulation.city import load_city  # noqa: E402
-from simulation.model import build_world  # noqa: E402
 from simulation.scenario import ScenarioConfig  # noqa: E402
+from simulation.world.city_source import load_city  # noqa: E402
+from simulation.world.model import build_world  # noqa: E402
 
 
 def config(residents: int, days: int = 7) -> ScenarioConfig:

@@ -1,6 +1,6 @@
 """A plain Mesa version of stage 1, for comparison: every resident's ``step()`` runs in every slot.
 
-The same city, residents table and route rules as :mod:`simulation.model`, but the idiomatic agent-per-slot way:
+The same city, residents table and route rules as :mod:`simulation.world.model`, but the idiomatic agent-per-slot way:
 at midnight each resident draws its day in Python (leave for work or school, or an errand, and come back), and in
 every slot ``shuffle_do("step")`` wakes every resident, who checks its plan, starts a trip (a cached
 ``City.route``), moves one slot along it, and writes its zone, activity and mode into the model's arrays.
@@ -13,10 +13,10 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from simulation.city import City
 from simulation.codes import HOME, MODE_BIKE, MODE_CAR, MODE_NONE, MODE_WALK, SHOPPING, TRAVEL, WORK
-from simulation.residents import make_population
 from simulation.scenario import ScenarioConfig
+from simulation.world.city import City
+from simulation.world.residents import make_population
 
 
 class PlainResident(mesa.Agent):

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from simulation.city import City
 from simulation.run_size import estimated_bytes, resident_days
 from simulation.scenario import ScenarioConfig
+from simulation.world.city import City
 
 CLI_HINT = ("download it (Export page, 'Scenario (YAML)') and run it on your own computer with "
             "`python -m simulation run scenario.yaml --out results`, which has no such limit")

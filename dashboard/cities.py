@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from simulation.city import City
-from simulation.city_io import UPLOAD_PREFIX, city_from_bytes, shipped_tables, zone_table
 from simulation.scenario import ScenarioConfig
 from simulation.scenario_errors import shorten, show_value
+from simulation.world.city import City
+from simulation.world.city_io import UPLOAD_PREFIX, city_from_bytes, zone_table
+from simulation.world.city_source import shipped_tables
 
 MAX_UPLOADED_CITIES = 3
 """Zone tables a session keeps at once; uploading another forgets the oldest one not in use."""

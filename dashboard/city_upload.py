@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboard import cities, components, state
 from dashboard.safe_text import md
-from simulation.city import CityError
-from simulation.city_io import MAX_TABLE_BYTES
+from simulation.world.city import CityError
+from simulation.world.city_io import MAX_TABLE_BYTES
 
 PROBLEMS_KEY = "city_problems"
 

@@ -19,7 +19,6 @@ from dashboard import cities, draft, sensor_editor, state
 from dashboard.components import problems_box
 from dashboard.safe_text import md
 from dashboard.widgets import Binding, describe_field, render_field, section_inputs, section_title
-from simulation.city import City, CityError, load_city
 from simulation.no_effect import cannot_change, why_unchanged
 from simulation.scenario import (
     AdversaryConfig,
@@ -28,6 +27,8 @@ from simulation.scenario import (
     ScenarioConfig,
     WorldConfig,
 )
+from simulation.world.city import City, CityError
+from simulation.world.city_source import load_city
 
 RUN_BAR_KEY = "run_bar"
 RUN_BAR_CSS = ("<style>[data-testid='stLayoutWrapper']:has(> .st-key-run_bar) {position: sticky; top: 0; "

@@ -16,10 +16,10 @@ import streamlit as st
 
 from dashboard import draft
 from dashboard.widgets import Binding, describe_field, render_field, section_inputs
-from simulation.city import City
 from simulation.labels import SENSOR_LABELS
 from simulation.scenario import SENSOR_KINDS, Placement
 from simulation.scenario_titles import SENSOR_MODELS
+from simulation.world.city import City
 
 PLACED_BY = {"districts": "Districts", "share": "Share of zones", "zones": "Zones on the map"}
 DAY_MINUTES = 24 * 60

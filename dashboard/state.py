@@ -35,13 +35,14 @@ from dashboard.server_memory import start_janitor
 from dashboard.settings import scale_overrides
 from dashboard.stage_cache import StageCache
 from simulation import pipeline
-from simulation.city import CityError, load_city
 from simulation.observations import ObservationLog
 from simulation.presets import DEFAULT_PRESET, PresetInfo, list_presets, load_preset
 from simulation.release import Release
 from simulation.runnable import runnable_problems
 from simulation.scenario import ScenarioConfig
 from simulation.world import World
+from simulation.world.city import CityError
+from simulation.world.city_source import load_city
 
 STAGE_CALLS: Counter[str] = Counter()
 """How many times each stage really ran in this process (cache misses); read by tests and benchmarks."""

@@ -19,10 +19,10 @@ import streamlit as st
 
 from dashboard import draft
 from dashboard.charts import FONT, land_use_heatmap
-from simulation.city import City
 from simulation.labels import SENSOR_LABELS, pretty
 from simulation.scenario import ScenarioConfig
 from simulation.sensors import SENSOR_TYPES
+from simulation.world.city import City
 
 MAP_PX = 620
 """Height of the picking map in pixels; markers are sized to fill their zone."""

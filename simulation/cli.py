@@ -259,9 +259,9 @@ def cmd_extrapolate(args: argparse.Namespace) -> int:
 
 def cmd_check_model(args: argparse.Namespace) -> int:
     """Measure the stylised facts of mobility and re-identification on a run; exit 3 if one is outside tolerance."""
-    from simulation.model import build_world
     from simulation.validity import OUTSIDE, check_model
     from simulation.validity.report import format_facts, write_facts
+    from simulation.world.model import build_world
 
     config = _override(resolve_scenario(args.scenario), args)
     check_runnable(config)

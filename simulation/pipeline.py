@@ -25,13 +25,13 @@ import pandas as pd
 
 from simulation.controls.pipeline import apply_controls
 from simulation.metrics.assess import Assessment, assess, start_attacks
-from simulation.model import build_world
 from simulation.observations import ObservationLog
 from simulation.release import Release
 from simulation.results import results_row
 from simulation.scenario import ScenarioConfig
 from simulation.sensors import observe
 from simulation.world import World
+from simulation.world.model import build_world
 
 __all__ = ["RunResult", "apply_controls", "assess", "build_world", "observe", "release_attacked_ahead", "run",
            "stage_key"]

@@ -14,9 +14,9 @@ not a prediction to report.
 
 from __future__ import annotations
 
-from simulation.city import City
 from simulation.scenario import ScenarioConfig
 from simulation.sensors import make_sensor
+from simulation.world.city import City
 
 RECORDS_PER_RESIDENT_SLOT: dict[str, float] = {
     "cctv": 0.31,

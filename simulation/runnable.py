@@ -8,10 +8,11 @@ so a scenario that passes validation runs, and every refusal is a short list of 
 
 from __future__ import annotations
 
-from simulation.city import City, CityError, load_city
 from simulation.scenario import ScenarioConfig
 from simulation.scenario_errors import ScenarioError
 from simulation.sensors.base import placement_problems
+from simulation.world.city import City, CityError
+from simulation.world.city_source import load_city
 
 
 def runnable_problems(config: ScenarioConfig, city: City | None = None) -> list[str]:

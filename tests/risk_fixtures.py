@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.city import City
 from simulation.codes import HOME, LAND_USES, LEISURE, NIGHTLIFE, TRAVEL, WORK
 from simulation.metrics.base import AssessmentContext
 from simulation.observations import ObservationLog, empty_records
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
 from simulation.world import World
+from simulation.world.city import City
 
 SLOT_MINUTES = 60
 WATCHLIST_SCORE_MEMBER = 0.8

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.city import City
 from simulation.codes import HOME, MODE_CAR, MODE_NONE, MODE_TRANSIT, MODE_WALK, SHOPPING, TRAVEL, WORK
 from simulation.world import World
+from simulation.world.city import City
 
 USES = ("residential_low", "residential_mid", "office", "retail", "residential_high", "park")
 

@@ -1,14 +1,8 @@
-"""Days that break the routine (simulation.absence): spells of leave and trips away, sickness, home working."""
+"""Days that break the routine (simulation.world.absence): spells of leave and trips away, sickness, home working."""
 
 import numpy as np
 
-from simulation.absence import (
-    HOME_WORKING_SHARE,
-    SICK_SHARE,
-    SPELL_DAYS,
-    day_status,
-    draw_spells,
-)
+from simulation.world.absence import HOME_WORKING_SHARE, SICK_SHARE, SPELL_DAYS, day_status, draw_spells
 
 
 def test_spells_never_overlap_and_last_five_to_twelve_days():

@@ -4,18 +4,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.city import CityError, generate_city, load_city, read_zone_table, write_zone_table
-from simulation.city_io import (
+from simulation.codes import LAND_USES, MODE_BIKE, MODE_CAR, MODE_TRANSIT, MODE_WALK
+from simulation.scenario import WorldConfig
+from simulation.world.city import CityError
+from simulation.world.city_gen import generate_city
+from simulation.world.city_io import (
     DEFAULT_CITY_PATH,
     MAX_TABLE_BYTES,
     MAX_ZONES,
     city_from_bytes,
-    shipped_tables,
+    read_zone_table,
+    write_zone_table,
     zone_table,
 )
-from simulation.codes import LAND_USES, MODE_BIKE, MODE_CAR, MODE_TRANSIT, MODE_WALK
-from simulation.routing import manhattan
-from simulation.scenario import WorldConfig
+from simulation.world.city_source import load_city, shipped_tables
+from simulation.world.routing import manhattan
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +197,7 @@ def test_unreadable_geojson_is_refused(tmp_path):
 
 
 def test_shipped_default_city_is_the_documented_generation(city):
-    from simulation.city_gen import DEFAULT_CITY_SEED
+    from simulation.world.city_gen import DEFAULT_CITY_SEED
 
     regenerated = generate_city(24, 250.0, DEFAULT_CITY_SEED, name="default")
     pd.testing.assert_frame_equal(zone_table(regenerated), zone_table(city))

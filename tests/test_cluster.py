@@ -52,7 +52,8 @@ def _environment(site: Path) -> dict[str, str]:
 
 
 def test_the_installed_package_carries_the_city_the_presets_and_the_report_template(installed):
-    code = ("import simulation.city, simulation.presets as p, simulation.city_io as c, simulation.dpia.report as r; "
+    code = ("import simulation.world.city, simulation.presets as p, simulation.world.city_io as c, "
+            "simulation.dpia.report as r; "
             "print(p.PRESETS_DIR); print(c.DEFAULT_CITY_PATH.exists()); print(sorted(p.preset_names())); "
             "print((r.TEMPLATES / 'report.html.j2').exists())")
     done = subprocess.run([sys.executable, "-c", code], env=_environment(installed), cwd=installed.parent,

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from simulation.codes import AWAY, HOME, MODE_CAR, MODE_NONE, MODE_TRANSIT, TRAVEL, WORK, WORSHIP
-from simulation.model import CityModel, build_world
 from simulation.scenario import ScenarioConfig
+from simulation.world.model import CityModel, build_world
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,7 +66,7 @@ def test_office_workers_work_on_weekdays_not_weekends(weekdays, weekend):
     def at_work(w, day):
         office = (w.residents["archetype"] == "office_worker").to_numpy()
         return (w.activity[slot(w, day, 11)][office] == WORK).mean()
-    # a quarter work from home, about 5% are sick and about 7% on leave (simulation.absence)
+    # a quarter work from home, about 5% are sick and about 7% on leave (simulation.world.absence)
     assert at_work(weekdays, 0) > 0.55 and at_work(weekdays, 1) > 0.55
     assert at_work(weekend, 0) < 0.05 and at_work(weekend, 1) < 0.05
     assert (weekend.activity == WORSHIP).any() and not (weekdays.activity == WORSHIP).any()
@@ -107,7 +107,7 @@ def test_same_seed_same_world_different_seed_different(weekdays):
 
 
 def test_same_world_in_another_process_with_another_hash_seed(weekdays):
-    code = ("from tests.test_model import small, digest; from simulation.model import build_world; "
+    code = ("from tests.test_model import small, digest; from simulation.world.model import build_world; "
             "print(digest(build_world(small())))")
     env = dict(os.environ, PYTHONHASHSEED="12345", PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,

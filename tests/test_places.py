@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from simulation.city import load_city
-from simulation.places import GAMMA, MEMORY, OUTING, RHO, PlaceMemory
-from simulation.region import make_region
 from simulation.rng import stream
 from simulation.scenario import WorldConfig
+from simulation.world.city_source import load_city
+from simulation.world.places import GAMMA, MEMORY, OUTING, RHO, PlaceMemory
+from simulation.world.region import make_region
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ import re
 import pytest
 import yaml
 
-from simulation.city import load_city
 from simulation.presets import DEFAULT_PRESET, PRESETS_DIR, list_presets, load_preset, preset_names
 from simulation.scenario import IDENTIFYING_KINDS, SENSOR_KINDS, ScenarioConfig
 from simulation.scenario_io import ScenarioError, dump_scenario, parse_scenario
 from simulation.sensors import make_sensor
+from simulation.world.city_source import load_city
 
 REQUIRED = ("unregulated_surveillance", "gdpr_baseline", "edge_only", "amsterdam_register", "public_safety",
             "data_commons")

@@ -1,12 +1,12 @@
-"""The region beyond the city (simulation.region): distances by a truncated power law, gateways at the edge."""
+"""The region beyond the city (simulation.world.region): distances by a truncated power law, gateways at the edge."""
 
 import numpy as np
 import pytest
 
-from simulation.city import load_city
-from simulation.region import BETA, D0_KM, KAPPA_KM, draw_distances, make_region
 from simulation.rng import stream
 from simulation.scenario import WorldConfig
+from simulation.world.city_source import load_city
+from simulation.world.region import BETA, D0_KM, KAPPA_KM, draw_distances, make_region
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
-from simulation.city import load_city
 from simulation.codes import RESIDENTIAL_USES
-from simulation.model import CityModel
-from simulation.residents import TOKEN_KINDS, Resident, make_population
 from simulation.scenario import PopulationConfig, ScenarioConfig, WorldConfig
+from simulation.world.city_source import load_city
+from simulation.world.model import CityModel
+from simulation.world.residents import TOKEN_KINDS, Resident, make_population
 
 
 @pytest.fixture(scope="module")

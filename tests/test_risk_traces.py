@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from simulation.controls.pipeline import apply_controls
 from simulation.metrics.risk.traces import DENSE_EPOCHS, epoch_steps, majority, traces_of
-from simulation.model import build_world
 from simulation.scenario import ScenarioConfig
 from simulation.sensors import observe
+from simulation.world.model import build_world
 
 SENSORS = [
     {"kind": "wifi_bt", "name": "wifi", "placement": {"zone_share": 0.4}},

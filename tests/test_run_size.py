@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulation.city import load_city
 from simulation.run_size import estimated_bytes, estimated_records, resident_days
+from simulation.world.city_source import load_city
 from tests.conftest import tiny_config
 
 

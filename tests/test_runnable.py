@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-from simulation.city import load_city
 from simulation.runnable import check_runnable, runnable_problems
 from simulation.scenario import MIN_EPSILON, ScenarioConfig
 from simulation.scenario_errors import MAX_PROBLEM_CHARS, ScenarioError
 from simulation.sensors import make_sensor
+from simulation.world.city_source import load_city
 from tests.conftest import tiny_config
 
 

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from simulation.codes import HOME, MODE_CAR, MODE_TRANSIT
-from simulation.model import build_world
 from simulation.observations import empty_records
 from simulation.scenario import SENSOR_KINDS
 from simulation.sensors import observe
+from simulation.world.model import build_world
 from tests.conftest import TINY_SENSORS, tiny_config
 
 

@@ -6,11 +6,11 @@ run by the default ``pytest`` command like every other test.
 
 import pytest
 
-from simulation.model import build_world
 from simulation.presets import load_preset
 from simulation.validity import INFO, WITHIN, check_model
 from simulation.validity.evidence import Evidence
 from simulation.validity.unicity import unicity_four_points, unicity_two_points
+from simulation.world.model import build_world
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.city import City
 from simulation.controls.base import Control, ControlContext, ReleaseState, Table, audit_row, n_rows
+from simulation.world.city import City
 
 
 def block_units(city: City, block: int) -> np.ndarray:

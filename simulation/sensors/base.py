@@ -15,13 +15,13 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from simulation.city import City
-from simulation.city_io import listing
 from simulation.codes import AWAY, HOME
 from simulation.rng import stream
 from simulation.scenario import Placement, SensorBase
 from simulation.sensors.records import Detections, assemble
 from simulation.world import World
+from simulation.world.city import City
+from simulation.world.city_io import listing
 
 CHUNK_CELLS = 4_000_000
 """Upper bound on the (slot, resident) cells scanned at once, so 100,000 residents stay within modest memory."""

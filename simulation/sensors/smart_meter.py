@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.city import City
 from simulation.codes import HOME, RESIDENTIAL_USES
 from simulation.sensors.base import CHUNK_CELLS, Detections, Sensor
 from simulation.world import World
+from simulation.world.city import City
 
 BASE_KW = 0.15
 """Always-on load of a dwelling (fridge, standby), kW."""

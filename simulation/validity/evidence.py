@@ -50,7 +50,7 @@ class Evidence:
         world = self.world
         days = world.n_slots // world.slots_per_day
         if days < VISIT_WINDOW_DAYS:
-            from simulation.model import build_world
+            from simulation.world.model import build_world
 
             longer = self.config.world.model_copy(update={"days": VISIT_WINDOW_DAYS})
             world = build_world(self.config.model_copy(update={"world": longer}))

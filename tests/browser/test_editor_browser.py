@@ -112,7 +112,7 @@ ZONE_CENTRE_JS = """(plot, xy) => {
 
 
 def test_sensors_are_placed_by_clicking_zones_on_the_map(page, server):
-    from simulation.city import load_city
+    from simulation.world.city_source import load_city
 
     sidebar = _open(page, server)
     _expand(page, sidebar, "Sensors (")

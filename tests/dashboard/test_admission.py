@@ -9,9 +9,9 @@ import pytest
 
 from dashboard.admission import Gate, Limits, RefusedError, RunQueue, scale_problems
 from dashboard.settings import limits
-from simulation.city import load_city
 from simulation.presets import list_presets, load_preset
 from simulation.scenario import ScenarioConfig
+from simulation.world.city_source import load_city
 from tests.conftest import TINY_SENSORS
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from dashboard.draft import edited_name, on_slot_grid
 from dashboard.zone_picker import eligible_zones, selected_zones, zone_picker_figure
-from simulation.city import load_city
 from simulation.presets import DEFAULT_PRESET, list_presets, load_preset
 from simulation.scenario_titles import titled_problems
+from simulation.world.city_source import load_city
 
 PRESET = load_preset(DEFAULT_PRESET)
 INFO = next(info for info in list_presets() if info.name == DEFAULT_PRESET)

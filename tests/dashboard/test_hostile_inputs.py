@@ -17,9 +17,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import state
 from dashboard.share import decode_blob, encode_blob
-from simulation.city import generate_city, write_zone_table
 from simulation.presets import DEFAULT_PRESET
 from simulation.scenario_io import dump_scenario
+from simulation.world.city_gen import generate_city
+from simulation.world.city_io import write_zone_table
 from tests.dashboard.conftest import APP
 
 EXPLORE_CHARTS = 3

@@ -6,9 +6,9 @@ import tomllib
 from pathlib import Path
 
 from dashboard import charts, frames
-from simulation.city_io import MAX_TABLE_BYTES
 from simulation.pipeline import build_world, observe
 from simulation.scenario import ScenarioConfig
+from simulation.world.city_io import MAX_TABLE_BYTES
 from tests.conftest import TINY_SENSORS
 
 CONFIG = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.city import City
 from simulation.controls.opt_out import DAY_MINUTES
 from simulation.metrics.base import AssessmentContext, MetricResult
 from simulation.metrics.truths import remembered_truth
@@ -25,6 +24,7 @@ from simulation.metrics.utility.truth import log_columns
 from simulation.observations import ObservationLog
 from simulation.release import Release
 from simulation.scenario import ScenarioConfig
+from simulation.world.city import City
 
 
 def unit_districts(city: City, units: UnitIndex) -> np.ndarray:

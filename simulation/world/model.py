@@ -2,10 +2,11 @@
 
 Step order of :meth:`CityModel.step` (one day):
 
-1. plan: every resident's kind of day (sick, on leave, working from home, away: :mod:`simulation.absence`) and
-   activity chain (times, destinations; discretionary places by exploration and preferential return over one
-   memory of places, :mod:`simulation.places`), vectorised per archetype (:class:`simulation.planning.DayPlanner`);
-2. travel: each trip's mode, duration and the zones it passes through (:func:`simulation.travel.fill_day`);
+1. plan: every resident's kind of day (sick, on leave, working from home, away:
+   :mod:`simulation.world.absence`) and activity chain (times, destinations; discretionary places by exploration
+   and preferential return over one memory of places, :mod:`simulation.world.places`), vectorised per archetype
+   (:class:`simulation.world.planning.DayPlanner`);
+2. travel: each trip's mode, duration and the zones it passes through (:func:`simulation.world.travel.fill_day`);
 3. record: the day's rows of the (slot, resident) arrays ``zone``, ``activity``, ``mode``, and the region's place
    of every resident out of town (``away_place``);
 4. collect: model-level reporters (trips that day, share at home at 03:00, share travelling at 08:00).
@@ -21,15 +22,16 @@ import mesa
 import numpy as np
 from tqdm import tqdm
 
-from simulation.city import City, load_city
 from simulation.codes import HOME, TRAVEL
-from simulation.planning import DayPlanner
-from simulation.region import make_region
-from simulation.residents import Resident, make_population
 from simulation.rng import stream
 from simulation.scenario import WEEKDAYS, ScenarioConfig
-from simulation.travel import fill_day
 from simulation.world import World
+from simulation.world.city import City
+from simulation.world.city_source import load_city
+from simulation.world.planning import DayPlanner
+from simulation.world.region import make_region
+from simulation.world.residents import Resident, make_population
+from simulation.world.travel import fill_day
 
 PROGRESS_MIN_RESIDENT_DAYS = 200_000
 """Runs at least this large show a progress bar when asked to."""

@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from simulation.city import City
 from simulation.codes import AWAY
-from simulation.region import Region
+from simulation.world.city import City
+from simulation.world.region import Region
 
 
 @dataclass(frozen=True, eq=False)

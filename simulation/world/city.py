@@ -3,14 +3,16 @@
 Zone ids are row-major (``id = y * width + x``, y grows southwards). A trip's route is the sequence of zones it
 passes through, origin and destination included:
 
-- walk and bike go straight (a 4-connected digital line, see :func:`simulation.routing.line_zone_at`);
+- walk and bike go straight (a 4-connected digital line, see :func:`simulation.world.routing.line_zone_at`);
 - cars go straight to the nearest arterial road zone, along the roads by a shortest path, and straight from the
   road zone nearest the destination;
 - transit walks to the nearest station, rides the line(s) (changing where lines share a zone), and walks from the
   station nearest the destination; when both ends share their nearest station the trip is a walk.
 
-Where cities come from: :func:`generate_city` (from a seed), :func:`read_zone_table` / :func:`write_zone_table`
-(the CSV or GeoJSON zone table documented in ``data/README.md``) and :func:`load_city` (what a scenario names).
+Where cities come from: :func:`simulation.world.city_gen.generate_city` (from a seed),
+:func:`simulation.world.city_io.read_zone_table` / ``write_zone_table`` (the CSV or GeoJSON zone table documented in
+``data/README.md``) and :func:`simulation.world.city_source.load_city` (what a scenario names). This module imports
+none of them, so that none of them imports the others back.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.codes import LAND_USE_CODE, MODE_CAR, MODE_TRANSIT
-from simulation.routing import Network, grid_links, line_zone_at, manhattan
+from simulation.world.routing import Network, grid_links, line_zone_at, manhattan
 
 ROUTE_CACHE_SIZE = 200_000
 """Routes kept by :meth:`City.route` before the cache starts afresh."""
@@ -244,10 +246,3 @@ class City:
             out[sel] = res
         return out
 
-
-# Re-exported so that callers need only ``simulation.city``; these modules import City from here.
-from simulation.city_gen import generate_city  # noqa: E402
-from simulation.city_io import load_city, read_zone_table, validate_city, write_zone_table  # noqa: E402
-
-__all__ = ["City", "CityError", "generate_city", "load_city", "read_zone_table", "validate_city",
-           "write_zone_table"]

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.city import City
 from simulation.codes import MODE_BIKE, MODE_CAR, MODE_NONE, MODE_TRANSIT, MODE_WALK, TRAVEL
-from simulation.routing import manhattan
+from simulation.world.city import City
+from simulation.world.routing import manhattan
 
 NEVER = 10**7
 """Departure time of a leg that does not happen."""
@@ -50,7 +50,7 @@ def fill_day(plan: object, city: City, has_car: np.ndarray, has_card: np.ndarray
     """Turn a day's plan into (slot, resident) arrays of zone, activity and mode.
 
     Args:
-        plan: The day's :class:`simulation.planning.DayPlan`.
+        plan: The day's :class:`simulation.world.planning.DayPlan`.
         city: The city.
         has_car: Per resident, owns a car.
         has_card: Per resident, holds a transit card.
@@ -112,7 +112,7 @@ def _place_travellers(city: City, zone: np.ndarray, activity: np.ndarray, mode_o
                       depart: np.ndarray, duration: np.ndarray, trip_legs: dict[str, np.ndarray]) -> None:
     """Write TRAVEL, the mode and the zone along the route into every travel slot (in place).
 
-    ``trip_legs`` are the trips' :meth:`simulation.city.City.trip_legs`, computed once per trip.
+    ``trip_legs`` are the trips' :meth:`simulation.world.city.City.trip_legs`, computed once per trip.
     """
     trip = np.repeat(np.arange(len(rows)), duration)
     first = np.repeat(np.cumsum(duration) - duration, duration)

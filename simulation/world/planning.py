@@ -2,9 +2,9 @@
 
 A day's plan is, per resident, where they are at midnight (where the previous day ended) and a sequence of legs:
 leave at a time for a place and an activity. Plans follow each archetype's template for the kind of day
-(:mod:`simulation.absence`: a normal day, sick, on leave, working from home, or a trip away), with trip chains
+(:mod:`simulation.world.absence`: a normal day, sick, on leave, working from home, or a trip away), with trip chains
 (tours of one or two stops). Discretionary places come from the residents' memory of places
-(:mod:`simulation.places`: exploration and preferential return).
+(:mod:`simulation.world.places`: exploration and preferential return).
 
 Templates (times are means; each resident-day draws its own, normally distributed, around the resident's habitual
 time for leaving for work or school and leaving work; shares are per day):
@@ -35,8 +35,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulation.absence import DayStatus, Spells, day_status, draw_spells
-from simulation.city import City
 from simulation.codes import (
     AWAY,
     CARE,
@@ -52,12 +50,14 @@ from simulation.codes import (
     WORK,
     WORSHIP,
 )
-from simulation.places import OUTING, WARM_UP_VISITS, PlaceMemory
-from simulation.region import Region
 from simulation.rng import stream
-from simulation.routing import manhattan
 from simulation.scenario import ARCHETYPES
-from simulation.travel import NEVER
+from simulation.world.absence import DayStatus, Spells, day_status, draw_spells
+from simulation.world.city import City
+from simulation.world.places import OUTING, WARM_UP_VISITS, PlaceMemory
+from simulation.world.region import Region
+from simulation.world.routing import manhattan
+from simulation.world.travel import NEVER
 
 KIND_ACTIVITY: dict[str, int] = {"shopping": SHOPPING, "leisure": LEISURE, "care": CARE, "worship": WORSHIP,
                                  "nightlife": NIGHTLIFE, OUTING: AWAY}

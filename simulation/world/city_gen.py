@@ -5,7 +5,7 @@ low-density housing; an industrial quarter on one side of the edge; schools, cli
 and parks spread through the residential districts; a grid of arterial roads about every kilometre; and three
 transit lines (west-east, north-south, and a diagonal) that all cross the centre.
 
-Run ``python -m simulation.city_gen data/default_city.csv`` to regenerate the shipped default city
+Run ``python -m simulation.world.city_gen data/default_city.csv`` to regenerate the shipped default city
 (24 x 24 zones of 250 m, seed :data:`DEFAULT_CITY_SEED`).
 """
 
@@ -17,9 +17,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from simulation.city import City
 from simulation.rng import stream
-from simulation.routing import line_zone_at, manhattan
+from simulation.world.city import City, CityError
+from simulation.world.city_io import validate_city, write_zone_table
+from simulation.world.routing import line_zone_at, manhattan
 
 DEFAULT_CITY_SEED = 2026
 """Seed of the shipped default city."""
@@ -72,9 +73,6 @@ def generate_city(grid_size: int, zone_size_m: float, seed: int, name: str = "ge
     Returns:
         A validated City.
     """
-    from simulation.city import CityError
-    from simulation.city_io import validate_city
-
     n = int(grid_size)
     if n < 6:
         raise CityError(f"grid_size must be at least 6 zones per side, got {grid_size}")
@@ -142,8 +140,6 @@ def generate_city(grid_size: int, zone_size_m: float, seed: int, name: str = "ge
 
 def main(argv: list[str] | None = None) -> None:
     """Write a generated city as a zone table (the default city unless told otherwise)."""
-    from simulation.city_io import write_zone_table
-
     parser = argparse.ArgumentParser(description="Generate a city and write its zone table (CSV or GeoJSON).")
     parser.add_argument("path", help="output file, .csv or .geojson")
     parser.add_argument("--grid-size", type=int, default=24)

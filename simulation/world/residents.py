@@ -2,7 +2,7 @@
 
 :class:`Resident` is a real ``mesa.Agent`` (made with ``Resident.create_agents``); its attributes are views on
 the model's population arrays, so that the model can plan every resident's day with array operations (see
-:mod:`simulation.planning`) while each agent still answers for itself (``resident.home_zone``,
+:mod:`simulation.world.planning`) while each agent still answers for itself (``resident.home_zone``,
 ``resident.places("shopping")``).
 
 Population (:func:`make_population`), all draws from ``stream(seed, "residents", ...)``:
@@ -19,7 +19,7 @@ Population (:func:`make_population`), all draws from ``stream(seed, "residents",
   the kind in the top bits (so a plate never equals a card number); ``-1`` where the device is absent.
 
 Where residents go when they choose (exploration and preferential return over one memory of places per
-resident) is in :mod:`simulation.places`.
+resident) is in :mod:`simulation.world.places`.
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from simulation.city import City
 from simulation.codes import RESIDENTIAL_USES
-from simulation.places import Gravity, weighted_zones
 from simulation.rng import stream
 from simulation.scenario import ARCHETYPES, PopulationConfig
+from simulation.world.city import City
+from simulation.world.places import Gravity, weighted_zones
 
 GROUPS: tuple[str, ...] = ("a", "b", "c")
 GROUP_SHARES: tuple[float, ...] = (0.60, 0.25, 0.15)

@@ -1,7 +1,7 @@
 """Routing on a raster of zones: straight 4-connected lines and shortest paths on a network of zones.
 
 Everything here works on whole arrays of trips at once, so the model can place every traveller of a day in the
-zones they pass through without a Python loop per trip. :class:`simulation.city.City` wraps it for single routes.
+zones they pass through without a Python loop per trip. :class:`simulation.world.city.City` wraps it for single routes.
 
 A route is the sequence of zones a trip passes through, origin and destination included; its length is the number
 of steps (zones in the route minus one). Zone ids are row-major: ``id = y * width + x``.

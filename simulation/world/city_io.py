@@ -1,14 +1,15 @@
-"""Zone tables: read and write a city as CSV or GeoJSON, check it, and load the city a scenario names.
+"""Zone tables: read and write a city as CSV or GeoJSON, and check it.
 
 The format is documented in ``data/README.md``. One row (CSV) or feature (GeoJSON ``properties``) per zone:
 ``zone_id, x, y, land_use, district, road, station, lines`` and optionally ``zone_size_m`` (same in every row,
 250 if absent). ``lines`` lists the transit lines through the zone as ``name:order`` pairs separated by ``;``
 (e.g. ``L1:3;L2:7``: the 4th zone of line L1 and the 8th of line L2), empty when none.
 
-Where a scenario's city comes from (:func:`load_city`): 'default', 'generated', a zone table shipped in ``data/``
-(named ``data/<file>``, found there wherever the program runs), or, on the command line, the path of any zone table.
-A table is at most :data:`MAX_TABLE_BYTES` and :data:`MAX_ZONES` zones, checked before it is parsed, and values
-quoted from it in messages are shortened. :func:`city_from_bytes` reads a table that was uploaded (no file at all).
+Where a scenario's city comes from (:func:`simulation.world.city_source.load_city`): 'default', 'generated', a zone
+table shipped in ``data/`` (named ``data/<file>``, found there wherever the program runs), or, on the command line,
+the path of any zone table. A table is at most :data:`MAX_TABLE_BYTES` and :data:`MAX_ZONES` zones, checked before
+it is parsed, and values quoted from it in messages are shortened. :func:`city_from_bytes` reads a table that was
+uploaded (no file at all).
 """
 
 from __future__ import annotations
@@ -16,18 +17,17 @@ from __future__ import annotations
 import io
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from simulation.city import City, CityError
 from simulation.codes import LAND_USES, RESIDENTIAL_USES
 from simulation.resources import shipped
-from simulation.routing import components, grid_links, manhattan
 from simulation.safe_json import read_json
 from simulation.scenario_errors import ScenarioError, shorten
+from simulation.world.city import City, CityError
+from simulation.world.routing import components, grid_links, manhattan
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("zone_id", "x", "y", "land_use", "district", "road", "station", "lines")
 DATA_DIR = shipped("data")
@@ -389,50 +389,3 @@ def write_zone_table(city: City, path: str | Path) -> Path:
     else:
         raise CityError(f"cannot write a zone table as {suffix!r}; allowed: .csv, .geojson, .json")
     return path
-
-
-# ------------------------------------------------------------------ scenarios
-
-
-@lru_cache(maxsize=1)
-def _default_city(mtime_ns: int) -> City:
-    """Return the shipped default city, read once per process (and again if the file changes)."""
-    city = read_zone_table(DEFAULT_CITY_PATH)
-    return City(zones=city.zones, width=city.width, height=city.height, zone_size_m=city.zone_size_m,
-                transit_lines=city.transit_lines, name="default")
-
-
-def load_city(world: object, seed: int) -> City:
-    """Return the city a scenario's world section names.
-
-    Args:
-        world: A :class:`simulation.scenario.WorldConfig`: ``city`` is 'default' (the shipped
-            data/default_city.csv), 'generated' (made from the seed with grid_size and zone_size_m), a table
-            shipped in data/ (``data/<file>``, read from the project's data folder wherever the program runs) or
-            the path of a zone table.
-        seed: The scenario seed (used only for 'generated').
-
-    Returns:
-        The City.
-
-    Raises:
-        CityError: The named table is missing or cannot be used.
-    """
-    from simulation.city_gen import generate_city
-
-    if world.city == "default":
-        return _default_city(DEFAULT_CITY_PATH.stat().st_mtime_ns)
-    if world.city == "generated":
-        return generate_city(world.grid_size, world.zone_size_m, seed)
-    if world.city in shipped_tables():
-        return read_zone_table(DATA_DIR / world.city.removeprefix("data/"))
-    if world.city.startswith(UPLOAD_PREFIX):
-        raise CityError(f"{world.city!r} names a zone table uploaded to the dashboard in one browser session; "
-                        "download that table from the dashboard (Export page) and give its path instead")
-    return read_zone_table(world.city)
-
-
-def shipped_tables() -> list[str]:
-    """Return the zone tables shipped in data/, as a scenario names them (``data/<file>``)."""
-    return sorted(f"data/{path.name}" for path in DATA_DIR.iterdir()
-                  if path.suffix.lower() in TABLE_SUFFIXES and path.is_file())

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.city import City
 from simulation.rng import stream
+from simulation.world.city import City
 
 REGION_PLACES = 2000
 """Places in the region."""

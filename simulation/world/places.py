@@ -7,7 +7,7 @@ probability proportional to its visits. The memory is one per resident, shared b
 the paper: S counts every place, and a return to a shop may be a shopping trip or a stroll. A return picks among
 the visited places that suit the activity (a park suits leisure, not shopping); when none does, the resident
 explores. New places are drawn by a gravity law from an origin (home, or work for a lunch break) among the zones
-that suit the activity, or among the region's places for an outing out of town (:mod:`simulation.region`).
+that suit the activity, or among the region's places for an outing out of town (:mod:`simulation.world.region`).
 Each resident starts the horizon with a history of earlier visits, so the week already shows their habitual places.
 """
 
@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.city import City
 from simulation.codes import LAND_USE_CODE
-from simulation.region import Region
-from simulation.routing import manhattan
+from simulation.world.city import City
+from simulation.world.region import Region
+from simulation.world.routing import manhattan
 
 RHO = 0.6
 """EPR exploration scale (Song et al. 2010)."""
