@@ -150,15 +150,22 @@ def released_records_of(result: RunResult, resident: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).sort_values(["time", "kind"], kind="stable", ignore_index=True)
 
 
-def sensitive_visits_of(world: World, records: pd.DataFrame, units: np.ndarray, bin_minutes: int,
-                        profile_kinds: set[str], inferred_any: bool, resident: int) -> pd.DataFrame:
+def sensitive_visits_of(timeline: pd.DataFrame, records: pd.DataFrame, units: np.ndarray, bin_minutes: int,
+                        profile_kinds: set[str], inferred_any: bool) -> pd.DataFrame:
     """Return the resident's true visits to sensitive places, and whether a kept record places them there.
 
     A visit is recorded when a kept record of theirs, in a dataset joined into their profile, lies in the visit's
     released unit and time bin (the key of the sensitive-place attack); it is inferred when it is recorded and the
     attack succeeded for them (the adversary attributes their profile to them).
+
+    Args:
+        timeline: The resident's :func:`timeline_of`.
+        records: Their kept records (:func:`released_records_of`).
+        units: Released unit of every zone.
+        bin_minutes: Width of the released time bins.
+        profile_kinds: The datasets joined into their profile.
+        inferred_any: Whether the sensitive-place attack succeeded for them.
     """
-    timeline = timeline_of(world, resident)
     visit = timeline["land_use"].isin(SENSITIVE_USES) & ~timeline["activity"].isin(
         [ACTIVITIES[HOME], ACTIVITIES[TRAVEL], ACTIVITIES[AWAY]])
     visits = timeline.loc[visit, ["day", "start_minute", "end_minute", "land_use", "zone"]].reset_index(drop=True)
@@ -191,10 +198,11 @@ def resident_week(result: RunResult, resident: int) -> Persona:
     log = result.log.records
     captured_kinds = log.loc[log["resident"].to_numpy() == resident, "kind"].value_counts()
     profile_kinds = set(filter(None, str(outcome.get("datasets_in_profile", "")).split("+")))
-    visits = sensitive_visits_of(world, records, np.asarray(result.release.units),
+    timeline = timeline_of(world, resident)
+    visits = sensitive_visits_of(timeline, records, np.asarray(result.release.units),
                                  result.release.time_bin_minutes, profile_kinds,
-                                 bool(outcome.get("sensitive_inferred", False)), resident)
-    return Persona(resident=resident, traits=traits, timeline=timeline_of(world, resident), records=records,
+                                 bool(outcome.get("sensitive_inferred", False)))
+    return Persona(resident=resident, traits=traits, timeline=timeline, records=records,
                    captured={str(k): int(v) for k, v in captured_kinds.items() if v}, outcome=outcome,
                    sensitive_visits=visits, horizon_hours=world.n_slots * world.slot_minutes // 60,
                    role=result.config.adversary.role)
