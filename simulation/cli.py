@@ -64,6 +64,7 @@ def _override(config: ScenarioConfig, args: argparse.Namespace) -> ScenarioConfi
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario, print a summary and write the results."""
+    from simulation.controls.state_memo import no_states_remembered
     from simulation.export import world_summary, write_run
     from simulation.pipeline import run
     from simulation.report import format_summary
@@ -71,7 +72,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _override(resolve_scenario(args.scenario), args)
     check_runnable(config)
     started = time.perf_counter()
-    result = run(config, progress=not args.quiet)
+    with no_states_remembered():  # one run: no control moves, so no stage-3 state is asked for twice
+        result = run(config, progress=not args.quiet)
     seconds = time.perf_counter() - started
     invocation = {"command_line": ["python", "-m", "simulation", *sys.argv[1:]] if args.argv is None
                   else ["python", "-m", "simulation", *args.argv], "overrides": _overrides(args)}

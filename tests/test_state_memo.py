@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation.controls.pipeline import run_controls
-from simulation.controls.state_memo import MAX_STATES, clear_remembered_states, remembered_count
+from simulation.controls.state_memo import MAX_STATES, clear_remembered_states, no_states_remembered, remembered_count
 from tests.control_fixtures import config_for, random_log, release, small_world
 from tests.test_controls_pipeline import assert_same_release
 
@@ -76,3 +76,16 @@ def test_moving_k_or_dp_starts_from_the_remembered_aggregates():
         assert again.contributions["wifi_bt"]["person"] is first.contributions["wifi_bt"]["person"]
     blocks = run_controls(world, log, config_for(world, log, generalisation={"spatial_block_zones": 2}))
     assert blocks.contributions["wifi_bt"]["person"] is not first.contributions["wifi_bt"]["person"]
+
+
+def test_a_single_run_remembers_no_state_and_the_memo_comes_back_after_it():
+    world = small_world()
+    log = random_log(world, seed=4)
+    release(world, log)
+    assert remembered_count() > 0
+    with no_states_remembered():
+        assert remembered_count() == 0
+        inside = release(world, log, opt_out={"device_share": 0.3})
+        assert remembered_count() == 0
+    assert_same_release(inside, release(world, log, opt_out={"device_share": 0.3}))
+    assert remembered_count() > 0

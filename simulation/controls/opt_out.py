@@ -49,22 +49,27 @@ def member(values: np.ndarray, of: np.ndarray) -> np.ndarray:
 
 
 def _daily_totals(table: Table, opted: np.ndarray) -> Table:
-    """Collapse the opted-out meters' readings into one record per (meter, day), marked in ``reading_minutes``."""
+    """Collapse the opted-out meters' readings into one record per (meter, day), marked in ``reading_minutes``.
+
+    A daily record is the day's first reading with the day's summed value and the day's start as its time; the
+    daily records follow the others, in (meter, day) order.
+    """
     table = {**table, "reading_minutes": np.zeros(n_rows(table), dtype=np.int16)}
     keep, fold = take(table, ~opted), take(table, opted)
     if n_rows(fold) == 0:
         return table
     day = fold["time"] // DAY_MINUTES
-    order = np.lexsort((fold["time"], day, fold["token"]))
-    fold = take(fold, order)
-    key_token, key_day = fold["token"], fold["time"] // DAY_MINUTES
-    starts = np.flatnonzero(np.r_[True, (key_token[1:] != key_token[:-1]) | (key_day[1:] != key_day[:-1])])
+    n_days = int(day.max()) + 1
+    meter = np.unique(fold["token"], return_inverse=True)[1] if fold["token"].max() >= 2**20 else fold["token"]
+    key = meter.astype(np.int64) * n_days + day  # ascending in (meter, day), as the tokens are
     values = np.nan_to_num(fold["value"].astype(np.float64, copy=False))
-    totals = np.add.reduceat(values, starts).astype(np.float32, copy=False)
-    daily = take(fold, starts)
-    daily["time"] = key_day[starts] * DAY_MINUTES
-    daily["value"] = totals
-    daily["reading_minutes"] = np.full(len(starts), DAY_MINUTES, dtype=np.int16)
+    first = np.full(int(key.max()) + 1, n_rows(fold), dtype=np.int64)
+    np.minimum.at(first, key, np.arange(n_rows(fold)))  # each (meter, day)'s earliest row: no sort needed
+    present = np.flatnonzero(first < n_rows(fold))
+    daily = take(fold, first[present])
+    daily["time"] = day[first[present]] * DAY_MINUTES
+    daily["value"] = np.bincount(key, weights=values)[present].astype(np.float32)
+    daily["reading_minutes"] = np.full(len(present), DAY_MINUTES, dtype=np.int16)
     return {name: np.concatenate([keep[name], daily[name]]) for name in table}
 
 

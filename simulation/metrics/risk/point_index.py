@@ -3,18 +3,22 @@
 Answers, for many queries at once, "how many traces contain every one of these points, and which one if only
 one does": the core of unicity (de Montjoye et al. 2013) and of known-point re-identification. Each query is
 answered by walking the posting list of its rarest point and checking the other points by binary search in
-the sorted (trace, point) keys, all vectorised with numpy.
+the posting lists of the others; the walk is compiled with numba (``count_containing``), since each query's
+posting list has a different length and numpy would first have to lay all (query, candidate) pairs end to end
+(about 100 million at 100,000 residents: 14 s, against 2.7 s compiled).
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from simulation.blockwise import run_starts
-from simulation.metrics.risk.ranges import expand_ranges
 
 NO_POINT = -1
 """Padding in a query row (fewer known points than columns)."""
+UNKNOWN_POINT = -2
+"""A point no trace holds, as ``count_containing`` receives it."""
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -70,68 +74,75 @@ class PointIndex:
         size[queries == NO_POINT] = np.iinfo(np.int64).max
         return size
 
-    def _holds(self, traces: np.ndarray, points: np.ndarray) -> np.ndarray:
-        """Return whether each trace holds the point beside it."""
-        wanted = points * self.n_traces + traces
-        where = np.searchsorted(self.keys, wanted)
-        where = np.minimum(where, len(self.keys) - 1)
-        return self.keys[where] == wanted
-
-    def containing(self, queries: np.ndarray, chunk_pairs: int = 4_000_000) -> tuple[np.ndarray, np.ndarray]:
+    def containing(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Count the traces that contain every point of each query.
 
         Args:
             queries: int array (n_queries, p) of point codes, NO_POINT as padding; a point the index has never
                 seen matches no trace.
-            chunk_pairs: Bound on the (query, candidate) pairs expanded at once (memory).
 
         Returns:
             ``(counts, match)``: the number of traces containing each query, and the trace when exactly one does
             (-1 otherwise). A query of padding only matches nothing.
         """
         queries = np.asarray(queries, dtype=np.int64).reshape(len(queries), -1)
-        n_queries = len(queries)
-        counts = np.zeros(n_queries, dtype=np.int64)
-        match = np.full(n_queries, -1, dtype=np.int64)
-        if n_queries == 0 or self.keys.size == 0:
+        counts = np.zeros(len(queries), dtype=np.int64)
+        match = np.full(len(queries), -1, dtype=np.int64)
+        if len(queries) == 0 or self.keys.size == 0:
             return counts, match
         size = self._size_of(queries)
-        pivot_col = np.argmin(size, axis=1)
-        pivot_size = size[np.arange(n_queries), pivot_col]
-        live = (pivot_size > 0) & (pivot_size < np.iinfo(np.int64).max)
-        pivot_size = np.where(live, pivot_size, 0)
-        pivot = np.where(live, queries[np.arange(n_queries), pivot_col], 0)
-        cumulative = np.cumsum(pivot_size)
-        start = 0
-        while start < n_queries:
-            base = cumulative[start - 1] if start else 0
-            stop = int(np.searchsorted(cumulative, base + chunk_pairs, side="right"))
-            stop = max(stop, start + 1)
-            self._count_chunk(queries[start:stop], pivot[start:stop], pivot_col[start:stop],
-                              pivot_size[start:stop], counts[start:stop], match[start:stop])
-            start = stop
+        order = np.argsort(size, axis=1, kind="stable")
+        rarest_first = np.take_along_axis(queries, order, axis=1)
+        rarest_first[np.take_along_axis(size, order, axis=1) == 0] = UNKNOWN_POINT
+        count_containing(self.posting, self.offsets, rarest_first, counts, match)
         return counts, match
 
-    def _count_chunk(self, queries: np.ndarray, pivot: np.ndarray, pivot_col: np.ndarray, pivot_size: np.ndarray,
-                     counts: np.ndarray, match: np.ndarray) -> None:
-        """Fill ``counts`` and ``match`` (views) for one chunk of queries."""
-        n = len(queries)
-        total = int(pivot_size.sum())
-        if total == 0:
-            return
-        owner, position = expand_ranges(self.offsets[pivot], pivot_size)
-        candidate = self.posting[position]
-        ok = np.ones(total, dtype=bool)
-        for column in range(queries.shape[1]):
-            needed = (queries[:, column] != NO_POINT) & (pivot_col != column)
-            check = needed[owner] & ok
-            if not check.any():
-                continue
-            points = queries[owner[check], column]
-            inside = (points >= 0) & (points < self.n_points)
-            held = np.zeros(points.size, dtype=bool)
-            held[inside] = self._holds(candidate[check][inside], points[inside])
-            ok[np.flatnonzero(check)[~held]] = False
-        counts[:] = np.bincount(owner[ok], minlength=n)
-        single = counts[owner[ok]] == 1
-        match[owner[ok][single]] = candidate[ok][single]
+
+@numba.njit(cache=True, nogil=True)
+def count_containing(posting: np.ndarray, offsets: np.ndarray, queries: np.ndarray, counts: np.ndarray,
+                     match: np.ndarray) -> None:  # pragma: no cover - compiled; checked against a brute force
+    """Fill ``counts`` and ``match`` for every query (compiled; releases the GIL).
+
+    Args:
+        posting: The traces of each point, ascending within the point (``PointIndex.posting``).
+        offsets: Where each point's traces start in ``posting`` (one more entry than points).
+        queries: int64 array (n, p), each row's points ordered rarest first: NO_POINT padding last, and a row
+            whose rarest point is UNKNOWN_POINT matches nothing.
+        counts: Out: the number of traces holding every point of the row.
+        match: Out: that trace when exactly one does (left as it was otherwise).
+    """
+    widest = 0
+    for point in range(offsets.size - 1):
+        widest = max(widest, offsets[point + 1] - offsets[point])
+    alive = np.empty(widest, dtype=posting.dtype)  # the candidates still holding every point checked so far
+    for row in range(queries.shape[0]):
+        pivot = queries[row, 0]
+        if pivot < 0:
+            continue
+        start = offsets[pivot]
+        n_alive = offsets[pivot + 1] - start
+        for k in range(n_alive):
+            alive[k] = posting[start + k]
+        for column in range(1, queries.shape[1]):
+            point = queries[row, column]
+            if point < 0 or n_alive == 0:
+                break
+            low_bound, end = offsets[point], offsets[point + 1]
+            kept = 0
+            for k in range(n_alive):  # candidates ascend: search each from where the previous one was found
+                candidate = alive[k]
+                low, high = low_bound, end
+                while low < high:
+                    middle = (low + high) >> 1
+                    if posting[middle] < candidate:
+                        low = middle + 1
+                    else:
+                        high = middle
+                low_bound = low
+                if low < end and posting[low] == candidate:
+                    alive[kept] = candidate
+                    kept += 1
+            n_alive = kept
+        counts[row] = n_alive
+        if n_alive == 1:
+            match[row] = alive[0]
