@@ -7,6 +7,7 @@ from dashboard import state
 from simulation.pipeline import stage_key
 from simulation.scenario import ScenarioConfig
 from simulation.validity import FAMILIES, check_model
+from simulation.validity.evidence import CROWD_RESIDENTS
 from simulation.validity.fact import Fact
 from simulation.validity.plots import fact_figure
 from simulation.validity.sources import SOURCES
@@ -46,11 +47,16 @@ st.metric("Laws reproduced within tolerance", f"{len(judged) - len(outside)} of 
 st.dataframe(_summary(facts), hide_index=True, width="stretch")
 if config.population.residents < 5000:
     st.caption(f"This scenario has {config.population.residents:,} residents: several laws (the tail of how far "
-               "people range, unicity) are only meaningful at the default 5,000 or more.")
+               "people range, where people return) are only meaningful at the default 5,000 or more.")
 
 for family in FAMILIES:
     name = family.__name__.rsplit(".", 1)[-1]
     st.header(HEADINGS.get(name, name))
+    if name == "unicity" and config.population.residents < CROWD_RESIDENTS:
+        st.caption(f"The fewer people, the more of them a few points single out, and the published figures come "
+                   f"from 1.5 million people. So the transit-card unicity below is measured among "
+                   f"{CROWD_RESIDENTS:,} residents of this city (this scenario scaled up); each chart also shows "
+                   f"the figure among the scenario's own {config.population.residents:,}.")
     for fact in (f for f in facts if f.family == name):
         st.plotly_chart(fact_figure(fact), key=f"realism_{fact.key}")
         st.caption(f"{VERDICTS[fact.verdict]}. This model: {fact.detail or fact.value}. "

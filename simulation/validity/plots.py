@@ -37,8 +37,15 @@ def curve_figure(fact: Fact) -> go.Figure:
                              line={"color": OURS}, text=text, hovertemplate="%{x:.3g}: %{y:.3g}<extra>%{text}</extra>"
                              if text is not None else None))
     if "published" in curve and curve["published"].notna().any():
-        fig.add_trace(go.Scatter(x=curve["x"], y=curve["published"], mode="lines", name=attrs.get(
-            "published_label", "published"), line={"color": PUBLISHED, "dash": "dash"}))
+        single = curve["published"].notna().sum() == 1  # a published value at one x: a marker, not a line
+        fig.add_trace(go.Scatter(x=curve["x"], y=curve["published"], mode="markers" if single else "lines",
+                                 name=attrs.get("published_label", "published"),
+                                 line={"color": PUBLISHED, "dash": "dash"},
+                                 marker={"color": PUBLISHED, "size": 14, "symbol": "star"}))
+    if attrs.get("band") and fact.low is not None and fact.high is not None:
+        fig.add_hrect(y0=fact.low, y1=fact.high, fillcolor=BAND, line_width=0, layer="below")
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"tolerance {fact.tolerance}",
+                                 marker={"color": BAND, "size": 14, "symbol": "square"}))
     fig.update_xaxes(title=attrs.get("x_title"), type="log" if attrs.get("log_x") else "linear")
     fig.update_yaxes(title=attrs.get("y_title"), type="log" if attrs.get("log_y") else "linear")
     return _layout(fig, fact)

@@ -6,8 +6,9 @@ contains all p; unicity epsilon_p is the share of traces that are unique. Every 
 DRAWS independent draws (streams ``validity/unicity/...``), and the shares are averaged.
 
 The traces are transit-card taps at every station (:mod:`simulation.validity.evidence`): events at instants,
-as the paper's call records are. Places are zones (or blocks of b x b zones), time bins are hours of the horizon
-(or h hours).
+as the paper's call records are, among at least ``CROWD_RESIDENTS`` residents (``Evidence.crowd``: unicity falls
+as the population grows, and the paper's had 1.5 million people). Places are zones (or blocks of b x b zones),
+time bins are hours of the horizon (or h hours).
 
 Dense traces (the ground truth, every slot) are sampled the way event data arise: p random instants of the
 resident's horizon, each revealed as the (zone, time bin) the resident was in. Drawing among the *distinct*
@@ -36,6 +37,10 @@ COARSENING: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (1, 4), (1, 12), (2, 
 DENSE_HOURS: tuple[int, ...] = (1, 2, 4, 6, 12)
 """Time bins of the dense-trace curve."""
 DECAY_PUBLISHED = -0.1
+PAPER_PEOPLE = 1_500_000
+"""People in de Montjoye et al.'s data."""
+PUBLISHED: dict[int, float] = {4: 0.95, 2: 0.5}
+"""Published unicity with p points."""
 
 
 def block_of_zone(evidence: Evidence, b: int) -> np.ndarray:
@@ -47,7 +52,7 @@ def block_of_zone(evidence: Evidence, b: int) -> np.ndarray:
 
 
 def card_unicity(evidence: Evidence, p: int, b: int = 1, h: int = 1) -> float:
-    """Return the unicity of the card traces with p known points at b x b zones and h-hour bins."""
+    """Return the unicity of the evidence's own card traces with p known points at b x b zones and h-hour bins."""
     taps = evidence.card_taps
     if len(taps["card"]) == 0:
         return float("nan")
@@ -66,11 +71,21 @@ def card_unicity(evidence: Evidence, p: int, b: int = 1, h: int = 1) -> float:
 
 
 def _unicity_fact(evidence: Evidence, p: int, published: str, low: float, high: float) -> Fact:
-    value = card_unicity(evidence, p)
-    traces = len(np.unique(evidence.card_taps["card"]))
+    crowd = evidence.crowd
+    value = card_unicity(crowd, p)
+    traces = len(np.unique(crowd.card_taps["card"]))
+    detail = f"{traces} card traces of {crowd.world.n_residents:,} residents, {DRAWS} draws"
+    curve = None
+    if crowd is not evidence:
+        own = card_unicity(evidence, p)
+        detail += f"; {own:.3f} among the scenario's own {evidence.world.n_residents:,}"
+        curve = pd.DataFrame({"x": [evidence.world.n_residents, crowd.world.n_residents, PAPER_PEOPLE],
+                              "ours": [own, value, np.nan], "published": [np.nan, np.nan, PUBLISHED[p]],
+                              "label": ["the scenario", "measured here", "de Montjoye et al. 2013"]})
+        curve.attrs.update(x_title="people in the data", y_title=f"unicity, p = {p}", log_x=True, log_y=False,
+                           published_label="published (1.5 million people)", band=True)
     return Fact(f"unicity_p{p}", FAMILY, f"Unicity with p = {p} points (zone x hour), transit-card traces",
-                published, "de Montjoye et al. 2013", low, high, value, "share",
-                f"{traces} card traces, {DRAWS} draws")
+                published, "de Montjoye et al. 2013", low, high, value, "share", detail, curve=curve)
 
 
 def unicity_four_points(evidence: Evidence) -> Fact:
@@ -99,7 +114,8 @@ def unicity_coarsening(evidence: Evidence) -> Fact:
     times hours per bin). Source: de Montjoye et al. 2013, unicity decays about as the 1/10 power of the
     resolution. Tolerance -0.2 to -0.05.
     """
-    rows = [{"b": b, "h": h, "factor": b * b * h, "unicity": card_unicity(evidence, 4, b, h)} for b, h in COARSENING]
+    rows = [{"b": b, "h": h, "factor": b * b * h, "unicity": card_unicity(evidence.crowd, 4, b, h)}
+            for b, h in COARSENING]
     frame = pd.DataFrame(rows)
     ok = frame["unicity"] > 0
     slope = (float(np.polyfit(np.log(frame.loc[ok, "factor"]), np.log(frame.loc[ok, "unicity"]), 1)[0])
