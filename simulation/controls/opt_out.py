@@ -48,20 +48,25 @@ def member(values: np.ndarray, of: np.ndarray) -> np.ndarray:
     return of[where] == values
 
 
-def _daily_totals(table: Table, opted: np.ndarray) -> Table:
+def _daily_totals(table: Table, opted_meters: np.ndarray) -> Table:
     """Collapse the opted-out meters' readings into one record per (meter, day), marked in ``reading_minutes``.
 
     A daily record is the day's first reading with the day's summed value and the day's start as its time; the
     daily records follow the others, in (meter, day) order.
+
+    Args:
+        table: The smart meters' records (token: the meter id).
+        opted_meters: The ids of the meters that report daily totals only, ascending.
     """
+    opted = member(table["token"], opted_meters)
     table = {**table, "reading_minutes": np.zeros(n_rows(table), dtype=np.int16)}
     keep, fold = take(table, ~opted), take(table, opted)
     if n_rows(fold) == 0:
         return table
     day = fold["time"] // DAY_MINUTES
     n_days = int(day.max()) + 1
-    meter = np.unique(fold["token"], return_inverse=True)[1] if fold["token"].max() >= 2**20 else fold["token"]
-    key = meter.astype(np.int64) * n_days + day  # ascending in (meter, day), as the tokens are
+    meter = np.searchsorted(opted_meters, fold["token"])  # dense codes, ascending as the meter ids are
+    key = meter * n_days + day
     values = np.nan_to_num(fold["value"].astype(np.float64, copy=False))
     first = np.full(int(key.max()) + 1, n_rows(fold), dtype=np.int64)
     np.minimum.at(first, key, np.arange(n_rows(fold)))  # each (meter, day)'s earliest row: no sort needed
@@ -108,7 +113,7 @@ class OptOut(Control):
             meters = np.unique(residents["meter"].to_numpy(np.int64))
             meters = meters[meters >= 0]
             opted_meters = meters[_chosen(context.seed, "meter", len(meters), settings.meter_share)]
-            records["smart_meter"] = _daily_totals(table, member(table["token"], opted_meters))
+            records["smart_meter"] = _daily_totals(table, opted_meters)
             rows.append(audit_row(self, "smart_meter", n_rows(table), n_rows(records["smart_meter"]),
                                   f"{len(opted_meters)} of {len(meters)} households report daily totals only"))
         return state.evolve(records=records), rows
