@@ -65,19 +65,29 @@ def _override(config: ScenarioConfig, args: argparse.Namespace) -> ScenarioConfi
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario, print a summary and write the results."""
     from simulation.controls.state_memo import no_states_remembered
-    from simulation.export import world_summary, write_run
+    from simulation.export import OBSERVATIONS_FILE, horizon_start, world_summary, write_run
+    from simulation.observation_export import write_observations_behind
     from simulation.pipeline import run
     from simulation.report import format_summary
 
     config = _override(resolve_scenario(args.scenario), args)
     check_runnable(config)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    log_written = []
+
+    def write_log_behind(world, log) -> None:  # the log is final after stage 2: write it while stages 3-4 run
+        if not args.no_observations:
+            log_written.append(write_observations_behind(log, horizon_start(world), out / OBSERVATIONS_FILE))
+
     started = time.perf_counter()
     with no_states_remembered():  # one run: no control moves, so no stage-3 state is asked for twice
-        result = run(config, progress=not args.quiet)
+        result = run(config, progress=not args.quiet, on_log=write_log_behind)
     seconds = time.perf_counter() - started
     invocation = {"command_line": ["python", "-m", "simulation", *sys.argv[1:]] if args.argv is None
                   else ["python", "-m", "simulation", *args.argv], "overrides": _overrides(args)}
-    written = write_run(result, args.out, include_observations=not args.no_observations, invocation=invocation)
+    written = write_run(result, out, include_observations=not args.no_observations, invocation=invocation,
+                        observations_written=log_written[0] if log_written else None)
     print(format_summary(result, world_summary(result), seconds))
     print(f"\nwrote {len(written)} files to {args.out}")
     return EXIT_OK

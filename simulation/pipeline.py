@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -100,18 +101,23 @@ class RunResult:
         return dict(self.assessment.outcomes)
 
 
-def run(config: ScenarioConfig, progress: bool = False) -> RunResult:
+def run(config: ScenarioConfig, progress: bool = False,
+        on_log: Callable[[World, ObservationLog], None] | None = None) -> RunResult:
     """Run the four stages of one scenario.
 
     Args:
         config: A validated scenario.
         progress: Show a progress bar on stage 1 (for the command line).
+        on_log: Called with the world and the observation log as soon as stage 2 has made them (the command line
+            starts writing the log there, while stages 3 and 4 run).
 
     Returns:
         The outputs of every stage.
     """
     world = build_world(config, progress=progress)
     log = observe(world, config)
+    if on_log is not None:
+        on_log(world, log)
     release = release_attacked_ahead(world, log, config)
     assessment = assess(world, log, release, config)
     return RunResult(config=config, world=world, log=log, release=release, assessment=assessment)
