@@ -8,6 +8,8 @@ since stage 1 is already done, everyone's movements) unchanged. A new kind is on
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 
@@ -26,6 +28,10 @@ from simulation.sensors.wifi_bt import WifiBtSensor
 from simulation.world import World
 
 __all__ = ["SENSOR_TYPES", "Sensor", "make_sensor", "observe", "watchlist_size"]
+
+DETECT_THREADS = 2
+"""Deployments detected at once (the cores the tool is sized for): each reads the world and draws from its own
+stream, so the records are the same in any order; numpy's passes release the GIL, so both cores work."""
 
 SENSOR_TYPES: dict[str, type[Sensor]] = {
     "cctv": CctvSensor,
@@ -80,7 +86,8 @@ def observe(world: World, config: ScenarioConfig) -> ObservationLog:
         "kind": pd.Categorical(np.repeat([s.kind for s in sensors], [len(p) for p in placed]), dtype=KIND_DTYPE),
         "zone": np.concatenate(placed).astype(np.int32) if placed else np.empty(0, np.int32),
     })
-    chunks = [s.detect(world, p, stream(config.seed, "sensor", s.name)) for s, p in zip(sensors, placed, strict=True)]
+    with ThreadPoolExecutor(max_workers=DETECT_THREADS, thread_name_prefix="detect") as pool:
+        chunks = list(pool.map(lambda s, p: s.detect(world, p, stream(config.seed, "sensor", s.name)), sensors, placed))
     records = assemble(chunks, [s.kind for s in sensors], first, devices["zone"].to_numpy(), world.n_slots)
     return ObservationLog(records=records, sensors=devices, slot_minutes=world.slot_minutes,
                           watchlist=watchlist(world, config.seed, watchlist_size(config)))
