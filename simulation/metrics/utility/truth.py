@@ -6,6 +6,7 @@ changes, so the grids are computed once per world.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -31,11 +32,10 @@ def truth_grid(world: World, who: TruthGrid) -> np.ndarray:
             (travel mode car).
     """
     def make() -> np.ndarray:
-        masks = {"everyone": lambda: world.activity != AWAY,
-                 "out_of_home": lambda: (world.activity != HOME) & (world.activity != AWAY),
-                 "driving": lambda: world.mode == MODE_CAR}
-        make_mask = masks[who]
-        grid = occupancy_truth(world, make_mask())
+        masks = {"everyone": lambda rows: world.activity[rows] != AWAY,
+                 "out_of_home": lambda rows: (world.activity[rows] != HOME) & (world.activity[rows] != AWAY),
+                 "driving": lambda rows: world.mode[rows] == MODE_CAR}
+        grid = occupancy_truth(world, masks[who])
         grid.setflags(write=False)
         return grid
 
@@ -47,12 +47,16 @@ def clear_truth_grids() -> None:
     clear_remembered_truths()
 
 
-def occupancy_truth(world: World, mask: np.ndarray | None = None) -> np.ndarray:
+def occupancy_truth(world: World, mask: np.ndarray | Callable[[slice], np.ndarray] | None = None) -> np.ndarray:
     """Return the true mean number of residents per zone and hour (optionally only where ``mask`` holds).
+
+    The slots are counted a day at a time, so the temporaries stay small (a few tens of MB at 100,000 residents)
+    and are reused instead of touching fresh memory for the whole horizon.
 
     Args:
         world: The truth.
-        mask: Optional boolean (slot, resident) array selecting whom to count (e.g. those driving).
+        mask: Optional boolean (slot, resident) array selecting whom to count (e.g. those driving), or a function
+            returning its rows for a slice of slots.
 
     Returns:
         (n_zones, hours) float array: residents present, averaged over the slots of each hour.
@@ -61,11 +65,13 @@ def occupancy_truth(world: World, mask: np.ndarray | None = None) -> np.ndarray:
     slots_per_hour = max(60 // world.slot_minutes, 1)
     hour_of_slot = np.arange(world.n_slots, dtype=np.int64) * world.slot_minutes // 60
     hours = int(hour_of_slot[-1]) + 1 if world.n_slots else 0
-    key = world.zone + (hour_of_slot * n_zones).astype(world.zone.dtype)[:, None]
-    size = hours * n_zones
-    if mask is not None:
-        key = np.where(mask, key, size)
-    counts = np.bincount(key.ravel(), minlength=size + 1)[:size]
+    counts = np.zeros(hours * n_zones, dtype=np.int64)
+    for first in range(0, world.n_slots, world.slots_per_day):
+        rows = slice(first, first + world.slots_per_day)
+        key = world.zone[rows] + (hour_of_slot[rows] * n_zones).astype(world.zone.dtype)[:, None]
+        if mask is not None:
+            key = key[mask(rows) if callable(mask) else mask[rows]]
+        counts += np.bincount(key.ravel(), minlength=counts.size)
     return counts.reshape(hours, n_zones).T / slots_per_hour
 
 
