@@ -47,7 +47,7 @@ def test_named_plates_linked_to_phones_name_their_owners(fixed_keys):
 
 def test_a_role_that_reads_only_named_datasets_links_no_phone():
     police = outcomes(make_release(WORLD, rotation="never", detect=0.4, seed=5), make_config(role="police"))
-    assert "wifi_bt" not in police.profiles.kinds
+    assert "wifi_bt" not in set(police.results["risk_unicity"].breakdown["dataset"])
     assert not police.residents["datasets_in_profile"].str.contains("wifi_bt").any()
 
 

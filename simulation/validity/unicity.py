@@ -151,7 +151,7 @@ def dense_unicity(evidence: Evidence, p: int = 4) -> pd.DataFrame:
         shares = []
         for drawn in instants:
             known = place[drawn, resident[:, None]] * n_bins + time_bin[drawn]
-            counts, _ = index.containing(known)
+            counts, _ = index.containing(known, at_most=2)
             shares.append(float(np.mean(counts == 1)))
         rows.append({"hours": h, "unicity": float(np.mean(shares))})
         del index

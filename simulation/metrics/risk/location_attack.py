@@ -227,6 +227,8 @@ def unicity_counts(trace: np.ndarray, point: np.ndarray, p: int, rng: np.random.
                    n_samples: int | None = None, index: PointIndex | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Return, for each sampled trace, how many traces contain its p drawn points, and the sampled codes.
 
+    Counts stop at 2 (two or more traces): whether a trace is unique is all a unicity needs.
+
     Args:
         trace: Dense non-negative trace code per row.
         point: Non-negative point code per row.
@@ -244,5 +246,5 @@ def unicity_counts(trace: np.ndarray, point: np.ndarray, p: int, rng: np.random.
     else:
         sampled = np.sort(rng.choice(n_traces, size=n_samples, replace=False))
     known = draw_known_points(trace, point, sampled, p, rng)
-    counts, _ = (index if index is not None else PointIndex(trace, point)).containing(known)
+    counts, _ = (index if index is not None else PointIndex(trace, point)).containing(known, at_most=2)
     return counts, sampled

@@ -74,16 +74,18 @@ class PointIndex:
         size[queries == NO_POINT] = np.iinfo(np.int64).max
         return size
 
-    def containing(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def containing(self, queries: np.ndarray, at_most: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Count the traces that contain every point of each query.
 
         Args:
             queries: int array (n_queries, p) of point codes, NO_POINT as padding; a point the index has never
                 seen matches no trace.
+            at_most: Stop counting a query at this many traces, at least 2 (enough to tell unique queries;
+                None: count them all).
 
         Returns:
-            ``(counts, match)``: the number of traces containing each query, and the trace when exactly one does
-            (-1 otherwise). A query of padding only matches nothing.
+            ``(counts, match)``: the number of traces containing each query (capped at ``at_most``), and the
+            trace when exactly one does (-1 otherwise). A query of padding only matches nothing.
         """
         queries = np.asarray(queries, dtype=np.int64).reshape(len(queries), -1)
         counts = np.zeros(len(queries), dtype=np.int64)
@@ -94,55 +96,62 @@ class PointIndex:
         order = np.argsort(size, axis=1, kind="stable")
         rarest_first = np.take_along_axis(queries, order, axis=1)
         rarest_first[np.take_along_axis(size, order, axis=1) == 0] = UNKNOWN_POINT
-        count_containing(self.posting, self.offsets, rarest_first, counts, match)
+        cap = np.iinfo(np.int64).max if at_most is None else max(int(at_most), 2)
+        count_containing(self.posting, self.offsets, rarest_first, cap, counts, match)
         return counts, match
 
 
 @numba.njit(cache=True, nogil=True)
-def count_containing(posting: np.ndarray, offsets: np.ndarray, queries: np.ndarray, counts: np.ndarray,
+def count_containing(posting: np.ndarray, offsets: np.ndarray, queries: np.ndarray, at_most: int, counts: np.ndarray,
                      match: np.ndarray) -> None:  # pragma: no cover - compiled; checked against a brute force
     """Fill ``counts`` and ``match`` for every query (compiled; releases the GIL).
+
+    Each candidate of the rarest point's posting list is checked against the other points in turn (a binary
+    search in each point's list, from where the previous candidate was found: candidates ascend), and the walk
+    stops once ``at_most`` candidates hold every point.
 
     Args:
         posting: The traces of each point, ascending within the point (``PointIndex.posting``).
         offsets: Where each point's traces start in ``posting`` (one more entry than points).
         queries: int64 array (n, p), each row's points ordered rarest first: NO_POINT padding last, and a row
             whose rarest point is UNKNOWN_POINT matches nothing.
-        counts: Out: the number of traces holding every point of the row.
+        at_most: Stop counting a row at this many traces.
+        counts: Out: the number of traces holding every point of the row (at most ``at_most``).
         match: Out: that trace when exactly one does (left as it was otherwise).
     """
-    widest = 0
-    for point in range(offsets.size - 1):
-        widest = max(widest, offsets[point + 1] - offsets[point])
-    alive = np.empty(widest, dtype=posting.dtype)  # the candidates still holding every point checked so far
+    n_columns = queries.shape[1]
+    low_bound = np.empty(n_columns, dtype=np.int64)
     for row in range(queries.shape[0]):
         pivot = queries[row, 0]
         if pivot < 0:
             continue
-        start = offsets[pivot]
-        n_alive = offsets[pivot + 1] - start
-        for k in range(n_alive):
-            alive[k] = posting[start + k]
-        for column in range(1, queries.shape[1]):
-            point = queries[row, column]
-            if point < 0 or n_alive == 0:
-                break
-            low_bound, end = offsets[point], offsets[point + 1]
-            kept = 0
-            for k in range(n_alive):  # candidates ascend: search each from where the previous one was found
-                candidate = alive[k]
-                low, high = low_bound, end
+        width = 1
+        while width < n_columns and queries[row, width] >= 0:
+            width += 1
+        for column in range(1, width):
+            low_bound[column] = offsets[queries[row, column]]
+        found = 0
+        for position in range(offsets[pivot], offsets[pivot + 1]):
+            candidate = posting[position]
+            holds = True
+            for column in range(1, width):
+                low, high = low_bound[column], offsets[queries[row, column] + 1]
                 while low < high:
                     middle = (low + high) >> 1
                     if posting[middle] < candidate:
                         low = middle + 1
                     else:
                         high = middle
-                low_bound = low
-                if low < end and posting[low] == candidate:
-                    alive[kept] = candidate
-                    kept += 1
-            n_alive = kept
-        counts[row] = n_alive
-        if n_alive == 1:
-            match[row] = alive[0]
+                low_bound[column] = low
+                if low == offsets[queries[row, column] + 1] or posting[low] != candidate:
+                    holds = False
+                    break
+            if holds:
+                found += 1
+                if found == 1:
+                    match[row] = candidate
+                if found >= at_most:
+                    break
+        counts[row] = found
+        if found != 1:
+            match[row] = -1

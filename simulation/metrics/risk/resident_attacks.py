@@ -154,7 +154,7 @@ def _singled_out(profiles: Profiles, index: PointIndex, owner: np.ndarray, p: in
         return out
     profile, point = index.traces_and_points()  # distinct (profile, point) pairs: p of a profile's own points
     known = draw_known_points(profile.astype(np.int64), point.astype(np.int64), eligible, p, rng)
-    counts, match = index.containing(known)
+    counts, match = index.containing(known, at_most=2)  # unique or not is all that matters here
     out[owner[eligible[(counts == 1) & (match == eligible)]]] = True
     return out
 
