@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from dashboard import state  # noqa: E402
+from dashboard import stages  # noqa: E402
 
 CHANGES: list[tuple[str, object]] = [
     (".controls.k_suppression.k", 5),
@@ -75,32 +75,32 @@ def main() -> None:
     config = at.session_state["scenario"]
     print(f"scenario {config.name}: {config.population.residents} residents x {config.world.days} days, "
           f"{len(config.sensors)} sensor deployments")
-    print(f"first load (cold: every preset's stages 1-4): {cold:.1f} s; stage runs {dict(state.STAGE_CALLS)}")
+    print(f"first load (cold: every preset's stages 1-4): {cold:.1f} s; stage runs {dict(stages.STAGE_CALLS)}")
     print(f"rerun with nothing changed: {timed_run(at):.2f} s")
     times, pipeline_times = [], []
     for suffix, value in CHANGES:
-        before, spent = dict(state.STAGE_CALLS), dict(state.STAGE_SECONDS)
+        before, spent = dict(stages.STAGE_CALLS), dict(stages.STAGE_SECONDS)
         widget(at, suffix).set_value(value)
         [b for b in at.get("button") if b.label == "Run scenario"][-1].click()
         seconds = timed_run(at)
-        ran = {stage: state.STAGE_CALLS[stage] - before.get(stage, 0) for stage in ("world", "observe", "release",
+        ran = {stage: stages.STAGE_CALLS[stage] - before.get(stage, 0) for stage in ("world", "observe", "release",
                                                                                    "assess")}
-        stage_s = {name: state.STAGE_SECONDS[name] - spent.get(name, 0.0) for name in ("release", "assess")}
-        stages = sum(stage_s.values())
+        stage_s = {name: stages.STAGE_SECONDS[name] - spent.get(name, 0.0) for name in ("release", "assess")}
+        stage_seconds = sum(stage_s.values())
         times.append(seconds)
-        pipeline_times.append(stages)
+        pipeline_times.append(stage_seconds)
         print(f"  {suffix.lstrip('.')} = {value!r}: {seconds:.2f} s (release {stage_s['release']:.2f} s, assess "
-              f"{stage_s['assess']:.2f} s, page {seconds - stages:.2f} s); stages rerun {ran}; "
+              f"{stage_s['assess']:.2f} s, page {seconds - stage_seconds:.2f} s); stages rerun {ran}; "
               f"metrics {[m.value for m in at.metric]}")
     print(f"control change (server side, whole page): median {statistics.median(times):.2f} s, "
           f"max {max(times):.2f} s over {len(times)} changes (target <= 1 s); of which stages 3-4: median "
           f"{statistics.median(pipeline_times):.2f} s, max {max(pipeline_times):.2f} s")
     edits = []
     for suffix, value in EDITS:  # an edit not yet run: the page reruns, the pipeline does not
-        before = dict(state.STAGE_CALLS)
+        before = dict(stages.STAGE_CALLS)
         widget(at, suffix).set_value(value)
         edits.append(timed_run(at))
-        assert dict(state.STAGE_CALLS) == before, "an edit that is not run must not run a stage"
+        assert dict(stages.STAGE_CALLS) == before, "an edit that is not run must not run a stage"
     print(f"edit not yet run (page only, the run bar updated): median {statistics.median(edits):.2f} s, "
           f"max {max(edits):.2f} s over {len(edits)} edits")
 

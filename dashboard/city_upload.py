@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cities, components, state
+from dashboard import cities, components, stages, state
 from dashboard.safe_text import md
 from simulation.world.city import CityError
 from simulation.world.city_io import MAX_TABLE_BYTES
@@ -17,7 +17,7 @@ def _use(value: str) -> list[str]:
     config = state.scenario()
     world = config.world.model_copy(update={"city": value})
     changed = config.model_copy(update={"world": world})
-    problems = state.scenario_problems(changed)
+    problems = stages.scenario_problems(changed)
     if not problems:
         state.apply_changes(changed)
     return problems

@@ -1,6 +1,6 @@
 """Page parts used by more than one page: the scenario banner, headline numbers, trade-off chart.
 
-Each function draws with Streamlit; the numbers and figures come from :mod:`dashboard.state`,
+Each function draws with Streamlit; the numbers and figures come from :mod:`dashboard.stages`,
 :mod:`dashboard.frames` and :mod:`dashboard.charts`.
 """
 
@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, frames, state
+from dashboard import charts, frames, stages, state
 from dashboard.formatting import epsilon_line, format_change, format_value
 from dashboard.labels import RISK_LABELS, UTILITY_LABELS
 from dashboard.safe_text import html_text, md, problem_lines
@@ -43,7 +43,7 @@ METRIC_HELP: dict[str, str] = {
 
 def preset_title(name: str) -> str:
     """Return how the preset picker shows a preset: its title and name."""
-    return f"{state.presets()[name].title} ({name})"
+    return f"{stages.presets()[name].title} ({name})"
 
 
 def pick_preset() -> None:
@@ -103,11 +103,11 @@ def headline(result: RunResult, reference: dict[str, float]) -> None:
 
 def tradeoff_points(current: RunResult) -> pd.DataFrame:
     """Return the trade-off chart's points: every preset, the scenarios of this session and the current one."""
-    infos = state.presets()
+    infos = stages.presets()
     rows = [{"label": infos[name].title, "role": "preset", "utility": out["utility_overall"],
              "risk": out["risk_overall"],
              "hover": f"<b>Preset '{name}'</b>: {infos[name].title}<br>{infos[name].summary}"}
-            for name, out in state.preset_outcomes().items()]
+            for name, out in stages.preset_outcomes(last=state.reference()).items()]
     for entry in state.history():
         if entry.config != current.config:
             rows.append({"label": entry.label, "role": "session", "utility": entry.outcomes["utility_overall"],
@@ -123,7 +123,7 @@ def tradeoff_points(current: RunResult) -> pd.DataFrame:
 def tradeoff_figure(current: RunResult) -> go.Figure:
     """Return the trade-off chart for the current scenario (presets, session history, Pareto frontier)."""
     points = tradeoff_points(current)
-    return state.shared_figure("tradeoff", points.to_json(),
+    return stages.shared_figure("tradeoff", points.to_json(),
                                lambda: charts.tradeoff_figure(points, frames.pareto_front(points)))
 
 
@@ -134,13 +134,13 @@ def _key(outcomes: dict[str, dict[str, float]]) -> str:
 
 def service_figure(outcomes: dict[str, dict[str, float]]) -> go.Figure:
     """Return utility by service for scenarios by label."""
-    return state.shared_figure("services", _key(outcomes), lambda: charts.bars_figure(
+    return stages.shared_figure("services", _key(outcomes), lambda: charts.bars_figure(
         frames.outcome_frame(outcomes, UTILITY_LABELS), "Utility by service",
         "Utility (100% = as good as<br>knowing the truth)"))
 
 
 def attack_figure(outcomes: dict[str, dict[str, float]]) -> go.Figure:
     """Return risk by attack for scenarios by label."""
-    return state.shared_figure("attacks", _key(outcomes), lambda: charts.bars_figure(
+    return stages.shared_figure("attacks", _key(outcomes), lambda: charts.bars_figure(
         frames.outcome_frame(outcomes, RISK_LABELS), "Risk by attack",
         "Share of residents (or of their<br>days) exposed, 0% = none"))

@@ -21,7 +21,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard import state
+from dashboard import stages, state
 from dashboard.widgets import Binding, apply_bindings
 from simulation.labels import SENSOR_LABELS
 from simulation.presets import PresetInfo
@@ -95,7 +95,7 @@ def validated(data: dict[str, Any]) -> tuple[ScenarioConfig | None, list[str]]:
         config = ScenarioConfig.model_validate(data)
     except ValidationError as error:
         return None, titled_problems(readable_problems(error), data.get("sensors", []))
-    problems = state.scenario_problems(config)
+    problems = stages.scenario_problems(config)
     return (None, titled_problems(problems, data.get("sensors", []))) if problems else (config, [])
 
 
@@ -213,7 +213,7 @@ def run_draft(widget_keys: dict[str, str]) -> None:
     if config is None:
         return  # the run bar lists the problems
     reference = state.reference()
-    config = edited_name(config, state.preset_config(reference), state.presets()[reference])
+    config = edited_name(config, stages.preset_config(reference), stages.presets()[reference])
     session["last_edit"] = (state.scenario(), config)  # for the note when no number moves
     state.apply_changes(config)
     session["draft"] = config.model_dump(mode="json")

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import cities, draft, sensor_editor, state
+from dashboard import cities, draft, sensor_editor, stages, state
 from dashboard.components import problems_box
 from dashboard.safe_text import md
 from dashboard.widgets import Binding, describe_field, render_field, section_inputs, section_title
@@ -89,7 +89,7 @@ def _scenario_section(data: dict[str, Any], key: str) -> list[Binding]:
 def _city_section(data: dict[str, Any], key: str) -> list[Binding]:
     """City, days and residents, within this server's resident-days cap; the other population shares."""
     world, population = data["world"], data["population"]
-    cap = state.server().limits.max_resident_days
+    cap = stages.server().limits.max_resident_days
     bindings: list[Binding] = []
     with st.expander("City, days and residents", expanded=False):
         options = cities.choices()

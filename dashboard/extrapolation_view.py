@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import stages
 from dashboard.formatting import format_value
 from simulation.extrapolation import extrapolate, simulated_sizes
 from simulation.pipeline import RunResult
@@ -35,7 +35,7 @@ def real_population_panel(result: RunResult) -> None:
             st.caption(f"The figures above are for the {simulated:,} simulated residents.")
             return
         with st.spinner("Running the smaller cities..."):
-            estimate = extrapolate(config, real_population=int(target), sizes=sizes, outcomes_of=state.outcomes_of)
+            estimate = extrapolate(config, real_population=int(target), sizes=sizes, outcomes_of=stages.outcomes_of)
         measured = ", ".join(f"{format_value('risk_overall', v)} at {int(n):,}"
                              for n, v in zip(estimate.measured["residents"], estimate.measured["risk_overall"],
                                              strict=True))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, components, frames, state
+from dashboard import charts, components, frames, stages, state
 from dashboard.labels import SENSOR_LABELS
 
 st.title("The city and its sensors")
@@ -29,4 +29,4 @@ st.dataframe(frames.sensor_coverage(result.world, result.log), hide_index=True, 
 
 st.subheader("Where people are")
 st.caption("Press Play, or drag the slider, to move through the day.")
-st.plotly_chart(charts.population_figure(state.population_of(result.config)), key="population")
+st.plotly_chart(charts.population_figure(stages.population_of(result.config)), key="population")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, frames, state
+from dashboard import charts, components, frames, stages, state
 from dashboard.formatting import format_value
 from dashboard.labels import OUTCOME_LABELS, pretty
 
@@ -15,11 +15,11 @@ current = state.current_result()
 if current is None:
     st.stop()
 
-candidates = {f"Preset {name}": state.preset_config(name) for name in state.presets()}
+candidates = {f"Preset {name}": stages.preset_config(name) for name in stages.presets()}
 candidates.update({entry.label: entry.config for entry in state.history()})
 candidates["Current scenario"] = state.scenario()
 others = [label for label in candidates if label.startswith("Preset ") and label != f"Preset {state.reference()}"]
-changed = state.scenario() != state.preset_config(state.reference())
+changed = state.scenario() != stages.preset_config(state.reference())
 default = [f"Preset {state.reference()}", "Current scenario" if changed or not others else others[-1]]
 chosen = st.multiselect("Scenarios to compare (two to four)", list(candidates), default=default, max_selections=4,
                         help="Presets, and every scenario you ran in this browser session.")
@@ -28,7 +28,7 @@ if len(chosen) < 2:
     st.stop()
 
 configs = {label: candidates[label] for label in chosen}
-outcomes = {label: state.outcomes_of(config) for label, config in configs.items()}
+outcomes = {label: stages.outcomes_of(config) for label, config in configs.items()}
 
 for column, (label, values) in zip(st.columns(len(chosen)), outcomes.items(), strict=True):
     with column:

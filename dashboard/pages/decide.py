@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import components, decision, state
+from dashboard import components, decision, stages, state
 from dashboard.safe_text import md
 from simulation.dpia.charts import frontier_figure
 from simulation.dpia.flags import SCREENING_NOTE
@@ -43,7 +43,7 @@ if analysis is None:
             """Move the bar after each run."""
             bar.progress(min(1.0, done / max(planned, 1)), text=f"Tried {done} of {planned} scenarios")
 
-        analysis = decision.run_analysis(result, progress, lambda: state.server().gate.heavy.slot())
+        analysis = decision.run_analysis(result, progress, lambda: stages.server().gate.heavy.slot())
         bar.empty()
 if analysis is not None:
     found = analysis.found

@@ -2,21 +2,22 @@
 
 import streamlit as st
 
-from dashboard import components, editor, state
+from dashboard import components, editor, stages, state
 from dashboard.extrapolation_view import real_population_panel
 
 st.title("What the city gains, what residents give away")
 components.scenario_banner()
 
-names = list(state.presets())
+names = list(stages.presets())
 # callbacks from modules, never defined here: a widget keeps its callbacks, and a function defined in a page keeps
 # the page's variables (this run's results) alive as long as the session lives
 st.selectbox("Start from a preset", names, index=names.index(state.reference()), key="preset_picker",
              format_func=components.preset_title, on_change=components.pick_preset,
              help="Loads the preset's sensors and controls; the numbers below are compared with it.")
-st.caption(state.presets()[state.reference()].summary)
+st.caption(stages.presets()[state.reference()].summary)
 
-reference = state.preset_outcomes()[state.reference()]  # first: the reference preset's stages are run last
+# first, and the reference preset last: its stage-3 states are then the ones remembered
+reference = stages.preset_outcomes(last=state.reference())[state.reference()]
 result = state.current_result()
 if result is None:
     editor.scenario_editor()

@@ -5,7 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import charts, city_upload, components, downloads, state
+from dashboard import charts, city_upload, components, downloads, stages, state
 from dashboard.safe_text import md
 from dashboard.workshop import is_local_only, public_base_url
 from simulation.scenario_io import ScenarioError, dump_scenario, parse_scenario
@@ -47,7 +47,7 @@ def share_and_download(result) -> None:
             "Utility by service": partial(components.service_figure, {"Current scenario": result.outcomes}),
             "Risk by attack": partial(components.attack_figure, {"Current scenario": result.outcomes}),
             "City map": partial(charts.city_map_figure, result.world.city.zones, result.log.sensors),
-            "Where people are": partial(charts.population_figure, state.population_of(result.config)),
+            "Where people are": partial(charts.population_figure, stages.population_of(result.config)),
         }
         chosen = st.selectbox("Chart", list(figures))
         figure = figures[chosen]()  # built now (it reads the session); turned into a page only when clicked
@@ -70,7 +70,7 @@ if uploaded is not None:
         except ScenarioError as error:
             seen[uploaded.file_id] = error.problems
         else:
-            seen[uploaded.file_id] = state.scenario_problems(config)
+            seen[uploaded.file_id] = stages.scenario_problems(config)
             if not seen[uploaded.file_id]:
                 state.load_uploaded(config, uploaded.name)
                 st.rerun()

@@ -5,7 +5,7 @@ The facilitator's script: the city, its sensors, one resident's week, the trade-
 
 import streamlit as st
 
-from dashboard import charts, components, frames, state
+from dashboard import charts, components, frames, stages, state
 from dashboard.persona_view import chosen_persona, persona_picker, show_persona
 from dashboard.poll_view import join_box
 from dashboard.presentation import STEPS, current_step, go_to, live_poll
@@ -67,5 +67,5 @@ elif step == 2:
     if persona is not None:
         show_persona(result, persona, large=True)
 elif step == 3:
-    components.headline(result, state.preset_outcomes()[state.reference()])
+    components.headline(result, stages.preset_outcomes(last=state.reference())[state.reference()])
     st.plotly_chart(for_projector(components.tradeoff_figure(result)), key="present_tradeoff")

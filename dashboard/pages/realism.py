@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import stages, state
 from simulation.pipeline import stage_key
 from simulation.scenario import ScenarioConfig
 from simulation.validity import FAMILIES, check_model
@@ -21,7 +21,7 @@ VERDICTS = {"within": "✅ within tolerance", "outside": "❌ outside tolerance"
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _facts(key: str, _config: ScenarioConfig) -> list[Fact]:
     """Return the facts of a scenario's stage 1 (cached per world: ``key`` is its stage-1 key)."""
-    return check_model(state.world_of(_config), _config)
+    return check_model(stages.world_of(_config), _config)
 
 
 def _summary(facts: list[Fact]) -> pd.DataFrame:

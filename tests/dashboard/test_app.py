@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from dashboard import state
+from dashboard import stages
 from simulation.presets import DEFAULT_PRESET
 from simulation.scenario_io import dump_scenario
 
@@ -57,17 +57,17 @@ def test_every_page_runs_without_exception(app, page):
 def test_a_control_change_changes_the_numbers_and_reruns_only_stages_3_and_4(app):
     app.run()
     before = _metrics(app)
-    calls = dict(state.STAGE_CALLS)
+    calls = dict(stages.STAGE_CALLS)
     _widget(app, ".controls.generalisation.spatial_block_zones").set_value(6)
     _widget(app, ".controls.generalisation.temporal_bin_minutes").set_value(1440)
     _submit(app)
     assert not app.exception and not app.error
     assert app.session_state["scenario"].controls.generalisation.spatial_block_zones == 6
     assert _metrics(app) != before
-    assert state.STAGE_CALLS["world"] == calls["world"]
-    assert state.STAGE_CALLS["observe"] == calls["observe"]
-    assert state.STAGE_CALLS["release"] >= calls["release"] + 1
-    assert state.STAGE_CALLS["assess"] >= calls["assess"] + 1
+    assert stages.STAGE_CALLS["world"] == calls["world"]
+    assert stages.STAGE_CALLS["observe"] == calls["observe"]
+    assert stages.STAGE_CALLS["release"] >= calls["release"] + 1
+    assert stages.STAGE_CALLS["assess"] >= calls["assess"] + 1
     assert "s" in app.query_params  # the URL now carries the change
 
 
@@ -114,7 +114,7 @@ def test_a_bad_upload_lists_its_problems_and_keeps_the_scenario(app):
 def test_a_good_upload_becomes_the_scenario_on_every_page(app):
     app.run()
     app.switch_page("dashboard/pages/export.py").run()
-    edited = state.preset_config(DEFAULT_PRESET).model_copy(update={"name": "uploaded_one", "seed": 99})
+    edited = stages.preset_config(DEFAULT_PRESET).model_copy(update={"name": "uploaded_one", "seed": 99})
     app.file_uploader[0].set_value(("mine.yaml", dump_scenario(edited).encode(), "application/yaml")).run()
     assert not app.exception and not app.error
     assert app.session_state["scenario"] == edited
@@ -138,12 +138,12 @@ def test_settings_that_cannot_run_are_listed_by_their_titles_and_change_nothing(
 
 def test_picking_a_preset_loads_it_and_compares_against_it(app):
     app.run()
-    other = [name for name in state.presets() if name != DEFAULT_PRESET][-1]
+    other = [name for name in stages.presets() if name != DEFAULT_PRESET][-1]
     before, epoch = _metrics(app), app.session_state["form_epoch"]
     app.selectbox(key="preset_picker").set_value(other).run()
     assert not app.exception
     assert app.session_state["reference"] == other
-    assert app.session_state["scenario"] == state.preset_config(other)
+    assert app.session_state["scenario"] == stages.preset_config(other)
     assert app.session_state["form_epoch"] == epoch + 1  # the form now shows the preset's own values
     assert _metrics(app) != before
     assert app.query_params == {"preset": other}

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from dashboard import draft, state
+from dashboard import draft, stages
 from simulation.presets import DEFAULT_PRESET
 from tests.dashboard.test_app import shown_errors
 
-PRESET = state.preset_config(DEFAULT_PRESET)
+PRESET = stages.preset_config(DEFAULT_PRESET)
 
 
 def _run(at):
@@ -88,7 +88,7 @@ def test_placement_shows_only_the_ways_chosen_and_empties_the_others(app):
 
 def test_residents_and_days_stay_within_the_server_cap(app):
     app.run()
-    cap = state.server().limits.max_resident_days
+    cap = stages.server().limits.max_resident_days
     residents = _keyed(app, "number_input", ".population.residents")
     assert residents.max == min(200_000, cap // PRESET.world.days)
     assert _keyed(app, "slider", ".world.days").max == min(28, cap // PRESET.population.residents)
@@ -155,10 +155,10 @@ def test_a_change_that_cannot_change_anything_is_said_so_before_and_after_the_ru
 def test_noise_on_published_counts_while_records_are_released_is_explained_after_the_run(app):
     app.run()
     assert PRESET.controls.release.level == "records" and not PRESET.controls.differential_privacy.enabled
-    before = {k: v for k, v in state.outcomes_of(PRESET).items() if k != "risk_dp_epsilon_total"}
+    before = {k: v for k, v in stages.outcomes_of(PRESET).items() if k != "risk_dp_epsilon_total"}
     _keyed(app, "toggle", ".controls.differential_privacy.enabled").set_value(True)
     config = _run(app)
-    after = {k: v for k, v in state.outcomes_of(config).items() if k != "risk_dp_epsilon_total"}
+    after = {k: v for k, v in stages.outcomes_of(config).items() if k != "risk_dp_epsilon_total"}
     assert after == before  # what the note explains
     assert "noise to the published counts only" in _infos(app)
 
@@ -188,7 +188,7 @@ def test_a_new_time_slot_moves_every_sampling_interval_onto_its_grid(app):
 
 def test_more_residents_lower_the_days_allowed_at_once(app):
     app.run()
-    cap = state.server().limits.max_resident_days
+    cap = stages.server().limits.max_resident_days
     _keyed(app, "number_input", ".population.residents").set_value(cap // 3).run()
     assert _keyed(app, "slider", ".world.days").max == 3  # in the same run as the change
     assert "of at most" in " ".join(c.value for c in app.caption)

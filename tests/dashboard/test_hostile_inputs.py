@@ -15,7 +15,7 @@ import zlib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import state
+from dashboard import stages
 from dashboard.share import decode_blob, encode_blob
 from simulation.presets import DEFAULT_PRESET
 from simulation.scenario_io import dump_scenario
@@ -59,7 +59,7 @@ def _assert_refused(at: AppTest, expected: str) -> str:
 
 def _assert_honest_session_works(at: AppTest) -> None:
     """The session shows the default preset's results, and a fresh session opening an honest link too."""
-    assert at.session_state["scenario"] == state.preset_config(at.session_state["reference"])
+    assert at.session_state["scenario"] == stages.preset_config(at.session_state["reference"])
     assert len(at.get("plotly_chart")) == EXPLORE_CHARTS
     honest = _open(_link({"controls": {"k_suppression": {"k": 7}}}))
     assert not honest.exception and not honest.error
@@ -138,11 +138,11 @@ EVERY_ZONE_EVERY_5_MINUTES = [
       "sensors": {"__replace__": EVERY_ZONE_EVERY_5_MINUTES}}, "GB of memory"),
 ])
 def test_an_oversize_link_is_refused_before_anything_runs(changes, expected):
-    calls = dict(state.STAGE_CALLS)
+    calls = dict(stages.STAGE_CALLS)
     at = _open(_link(changes))
     message = _assert_refused(at, expected)
     assert "python -m simulation run scenario.yaml" in message
-    assert state.STAGE_CALLS["world"] == calls.get("world", 0)  # refused before any simulation
+    assert stages.STAGE_CALLS["world"] == calls.get("world", 0)  # refused before any simulation
     _assert_honest_session_works(at)
 
 
@@ -171,7 +171,7 @@ def _upload(at: AppTest, index: int, name: str, data: bytes) -> AppTest:
 
 
 def _honest_upload_works(at: AppTest) -> None:
-    honest = state.preset_config(DEFAULT_PRESET).model_copy(update={"name": "honest", "seed": 5})
+    honest = stages.preset_config(DEFAULT_PRESET).model_copy(update={"name": "honest", "seed": 5})
     _upload(at, 0, "honest.yaml", dump_scenario(honest).encode())
     assert not at.exception
     assert at.session_state["scenario"] == honest
@@ -251,10 +251,10 @@ def test_a_scenario_that_fails_to_run_does_not_trap_the_session(monkeypatch):
 
     monkeypatch.setattr(pipeline, "build_world", failing)
     at = _export_page()
-    doomed = state.preset_config(DEFAULT_PRESET).model_copy(update={"name": "doomed", "seed": 666})
+    doomed = stages.preset_config(DEFAULT_PRESET).model_copy(update={"name": "doomed", "seed": 666})
     _upload(at, 0, "doomed.yaml", dump_scenario(doomed).encode())
     _assert_refused(at, "could not run this scenario (RuntimeError)")
-    assert at.session_state["scenario"] == state.preset_config(DEFAULT_PRESET)
+    assert at.session_state["scenario"] == stages.preset_config(DEFAULT_PRESET)
     assert len(at.file_uploader) == 2  # the page goes on to its loaders
     for page in ("explore.py", "compare.py", "city_map.py", "export.py"):
         at.switch_page(f"dashboard/pages/{page}").run()
