@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 TableFormat = Literal["csv", "parquet"]
 OBSERVATIONS_FILE = "observations.parquet"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PACKAGES: tuple[str, ...] = ("mesa", "numpy", "pandas", "pyarrow", "pydantic", "PyYAML", "scipy", "opendp")
+PACKAGES: tuple[str, ...] = ("mesa", "numpy", "pandas", "pyarrow", "pydantic", "PyYAML", "scipy", "numba", "opendp")
 
 
 def project_version() -> str:
