@@ -156,3 +156,13 @@ def test_no_sensor_of_the_city_sees_a_resident_out_of_town(week):
 def test_a_resident_on_a_trip_away_spends_whole_days_out_of_town(week):
     whole = (week.activity == AWAY).reshape(-1, week.slots_per_day, week.n_residents).all(axis=1)
     assert whole.any()
+
+
+def test_filling_the_two_halves_of_the_residents_on_two_threads_gives_the_same_world(monkeypatch):
+    from simulation.world import travel
+
+    whole = build_world(small(days=2, residents=600))
+    monkeypatch.setattr(travel, "SPLIT_FROM", 100)  # 600 residents: filled in two halves of 300
+    split = build_world(small(days=2, residents=600))
+    assert digest(split) == digest(whole)
+    assert split.trips == whole.trips
