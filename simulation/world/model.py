@@ -6,7 +6,8 @@ Step order of :meth:`CityModel.step` (one day):
    :mod:`simulation.world.absence`) and activity chain (times, destinations; discretionary places by exploration
    and preferential return over one memory of places, :mod:`simulation.world.places`), vectorised per archetype
    (:class:`simulation.world.planning.DayPlanner`);
-2. travel: each trip's mode, duration and the zones it passes through (:func:`simulation.world.travel.fill_day`);
+2. travel: each trip's mode, duration and the zones it passes through (:func:`simulation.world.travel.fill_day`),
+   on a second thread while the next day is planned (planning reads only the planner's state);
 3. record: the day's rows of the (slot, resident) arrays ``zone``, ``activity``, ``mode``, and the region's place
    of every resident out of town (``away_place``);
 4. collect: model-level reporters (trips that day, share at home at 03:00, share travelling at 08:00).
@@ -18,6 +19,8 @@ same scenario and seed give identical arrays in any process.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import mesa
 import numpy as np
 from tqdm import tqdm
@@ -28,7 +31,7 @@ from simulation.scenario import WEEKDAYS, ScenarioConfig
 from simulation.world import World
 from simulation.world.city import City
 from simulation.world.city_source import load_city
-from simulation.world.planning import DayPlanner
+from simulation.world.planning import DayPlan, DayPlanner
 from simulation.world.region import make_region
 from simulation.world.residents import Resident, make_population
 from simulation.world.travel import fill_day
@@ -73,6 +76,7 @@ class CityModel(mesa.Model):
         self.mode = np.zeros(shape, np.int8)
         self.away_place = np.full((self.days, n), -1, np.int16)
         self.day = 0
+        self._planned: dict[int, DayPlan] = {}
         self.trips = 0
         self.trips_today = 0
         self.datacollector = mesa.DataCollector(model_reporters={
@@ -81,6 +85,9 @@ class CityModel(mesa.Model):
             "share_home_0300": self._share_home_at_3,
             "share_travelling_0800": self._share_travelling_at_8,
         })
+
+    def _plan(self, day: int) -> DayPlan:
+        return self.planner.plan(day, (self.start_weekday + day) % 7)
 
     def _day_rows(self, day: int) -> slice:
         return slice(day * self.slots_per_day, (day + 1) * self.slots_per_day)
@@ -97,11 +104,14 @@ class CityModel(mesa.Model):
         """Simulate one day (see the module docstring for the order)."""
         if self.day >= self.days:
             raise RuntimeError(f"the horizon of {self.days} day(s) is already simulated")
-        weekday = (self.start_weekday + self.day) % 7
-        plan = self.planner.plan(self.day, weekday)
+        plan = self._planned.pop(self.day, None) or self._plan(self.day)
         rng = stream(self.config.seed, "residents", "travel", self.day)
-        zone, activity, mode, trips = fill_day(plan, self.city, self.planner.has_car, self.planner.has_card, rng,
-                                               self.slot_minutes)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="travel") as travel:
+            filled = travel.submit(fill_day, plan, self.city, self.planner.has_car, self.planner.has_card, rng,
+                                   self.slot_minutes)
+            if self.day + 1 < self.days:  # tomorrow's plan reads only the planner: made while today's travel fills
+                self._planned[self.day + 1] = self._plan(self.day + 1)
+            zone, activity, mode, trips = filled.result()
         rows = self._day_rows(self.day)
         self.zone[rows], self.activity[rows], self.mode[rows] = zone, activity, mode
         self.away_place[self.day] = plan.away_place
