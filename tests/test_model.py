@@ -158,11 +158,11 @@ def test_a_resident_on_a_trip_away_spends_whole_days_out_of_town(week):
     assert whole.any()
 
 
-def test_filling_the_two_halves_of_the_residents_on_two_threads_gives_the_same_world(monkeypatch):
+def test_filling_on_two_threads_and_planning_ahead_give_the_same_world(monkeypatch):
     from simulation.world import travel
 
     whole = build_world(small(days=2, residents=600))
-    monkeypatch.setattr(travel, "SPLIT_FROM", 100)  # 600 residents: filled in two halves of 300
+    monkeypatch.setattr(travel, "SPLIT_FROM", 100)  # 600 residents: two halves of 300, tomorrow planned meanwhile
     split = build_world(small(days=2, residents=600))
     assert digest(split) == digest(whole)
     assert split.trips == whole.trips

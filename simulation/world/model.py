@@ -7,7 +7,8 @@ Step order of :meth:`CityModel.step` (one day):
    and preferential return over one memory of places, :mod:`simulation.world.places`), vectorised per archetype
    (:class:`simulation.world.planning.DayPlanner`);
 2. travel: each trip's mode, duration and the zones it passes through (:func:`simulation.world.travel.fill_day`),
-   on a second thread while the next day is planned (planning reads only the planner's state);
+   from 20,000 residents on a second thread while the next day is planned (planning reads only the planner's
+   state);
 3. record: the day's rows of the (slot, resident) arrays ``zone``, ``activity``, ``mode``, and the region's place
    of every resident out of town (``away_place``);
 4. collect: model-level reporters (trips that day, share at home at 03:00, share travelling at 08:00).
@@ -20,6 +21,7 @@ same scenario and seed give identical arrays in any process.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import mesa
 import numpy as np
@@ -28,7 +30,7 @@ from tqdm import tqdm
 from simulation.codes import HOME, TRAVEL
 from simulation.rng import stream
 from simulation.scenario import WEEKDAYS, ScenarioConfig
-from simulation.world import World
+from simulation.world import World, travel
 from simulation.world.city import City
 from simulation.world.city_source import load_city
 from simulation.world.planning import DayPlan, DayPlanner
@@ -106,12 +108,15 @@ class CityModel(mesa.Model):
             raise RuntimeError(f"the horizon of {self.days} day(s) is already simulated")
         plan = self._planned.pop(self.day, None) or self._plan(self.day)
         rng = stream(self.config.seed, "residents", "travel", self.day)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="travel") as travel:
-            filled = travel.submit(fill_day, plan, self.city, self.planner.has_car, self.planner.has_card, rng,
-                                   self.slot_minutes)
-            if self.day + 1 < self.days:  # tomorrow's plan reads only the planner: made while today's travel fills
-                self._planned[self.day + 1] = self._plan(self.day + 1)
-            zone, activity, mode, trips = filled.result()
+        fill = partial(fill_day, plan, self.city, self.planner.has_car, self.planner.has_card, rng, self.slot_minutes)
+        if len(self.residents) < 2 * travel.SPLIT_FROM:  # small worlds: threads would cost more than they save
+            zone, activity, mode, trips = fill()
+        else:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="travel") as helper:
+                filled = helper.submit(fill)
+                if self.day + 1 < self.days:  # tomorrow's plan reads only the planner: made while today fills
+                    self._planned[self.day + 1] = self._plan(self.day + 1)
+                zone, activity, mode, trips = filled.result()
         rows = self._day_rows(self.day)
         self.zone[rows], self.activity[rows], self.mode[rows] = zone, activity, mode
         self.away_place[self.day] = plan.away_place
