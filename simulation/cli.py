@@ -74,15 +74,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_runnable(config)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    log_written = []
+    log_written = []  # the log is final after stage 2: it is written while stages 3-4 run
 
-    def write_log_behind(world, log) -> None:  # the log is final after stage 2: write it while stages 3-4 run
-        if not args.no_observations:
-            log_written.append(write_observations_behind(log, horizon_start(world), out / OBSERVATIONS_FILE))
+    def write_log_behind(world, log) -> None:
+        log_written.append(write_observations_behind(log, horizon_start(world), out / OBSERVATIONS_FILE))
 
     started = time.perf_counter()
     with no_states_remembered():  # one run: no control moves, so no stage-3 state is asked for twice
-        result = run(config, progress=not args.quiet, on_log=write_log_behind)
+        result = run(config, progress=not args.quiet, on_log=None if args.no_observations else write_log_behind)
     seconds = time.perf_counter() - started
     invocation = {"command_line": ["python", "-m", "simulation", *sys.argv[1:]] if args.argv is None
                   else ["python", "-m", "simulation", *args.argv], "overrides": _overrides(args)}

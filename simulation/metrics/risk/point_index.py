@@ -45,8 +45,8 @@ class PointIndex:
         point: Non-negative int point code of every row.
 
     Attributes:
-        keys: The distinct (point, trace) pairs as ``point * n_traces + trace`` (int64), sorted.
-        posting: The trace of each key (int32 when trace codes fit: widen before multiplying).
+        posting: The trace of each distinct (point, trace) pair, sorted by point then trace (int32 when trace
+            codes fit: widen before multiplying).
         sizes: Traces holding each point.
         offsets: Where each point's traces start in ``posting``.
     """
@@ -56,9 +56,9 @@ class PointIndex:
         point = np.asarray(point, dtype=np.int64)
         self.n_points = int(point.max()) + 1 if point.size else 1
         self.n_traces = int(trace.max()) + 1 if trace.size else 1
-        self.keys = sorted_unique(point * self.n_traces + trace)
-        self.posting = (self.keys % self.n_traces).astype(_narrowest(self.n_traces))
-        self._points = (self.keys // self.n_traces).astype(_narrowest(self.n_points))
+        keys = sorted_unique(point * self.n_traces + trace)  # not kept: the compiled walk reads the posting lists
+        self.posting = (keys % self.n_traces).astype(_narrowest(self.n_traces))
+        self._points = (keys // self.n_traces).astype(_narrowest(self.n_points))
         self.sizes = np.bincount(self._points, minlength=self.n_points)
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)])
 
@@ -90,7 +90,7 @@ class PointIndex:
         queries = np.asarray(queries, dtype=np.int64).reshape(len(queries), -1)
         counts = np.zeros(len(queries), dtype=np.int64)
         match = np.full(len(queries), -1, dtype=np.int64)
-        if len(queries) == 0 or self.keys.size == 0:
+        if len(queries) == 0 or self.posting.size == 0:
             return counts, match
         size = self._size_of(queries)
         order = np.argsort(size, axis=1, kind="stable")
