@@ -147,3 +147,18 @@ def test_every_other_page_opens_with_its_charts(page, server):
     _go_to(page, "Compare", "Compare scenarios")
     expect(page.get_by_text("Settings that differ")).to_be_visible()
     expect(page.get_by_text("Current scenario").first).to_be_visible()
+
+
+def test_the_realism_page_charts_every_fact_and_says_why_unicity_is_measured_among_20000(page, server):
+    from simulation.validity import FAMILIES
+
+    _open(page, server)
+    _go_to(page, "Is the model realistic?", "Is the model realistic?")
+    n_facts = sum(len(family.FACTS) for family in FAMILIES)
+    expect(page.locator(".js-plotly-plot").nth(n_facts - 1)).to_be_visible()
+    assert page.get_by_test_id("stPlotlyChart").count() == n_facts
+    assert page.get_by_test_id("stException").count() == 0
+    expect(page.get_by_text("measured among 20,000 residents of this city")).to_be_visible()
+    expect(page.get_by_text("published (1.5 million people)").first).to_be_attached()  # the unicity charts' legend
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "page_realism.png", full_page=True)
