@@ -26,3 +26,11 @@ def test_check_model_refuses_an_unknown_scenario_readably(capsys):
     assert main(["check-model", "no_such_preset"]) == 1
     err = capsys.readouterr().err
     assert "no_such_preset" in err and "Traceback" not in err
+
+
+def test_a_horizon_without_weekend_days_reports_no_weekend_figure(tmp_path, capsys):
+    main(["check-model", "gdpr_baseline", "--residents", "300", "--days", "1", "--no-png", "--quiet",
+          "--out", str(tmp_path)])
+    table = pd.read_csv(tmp_path / "facts.csv").set_index("fact")
+    detail = " ".join(table.loc[["trips_per_day", "time_at_home", "travel_minutes"], "detail"])
+    assert "weekdays" in detail and "weekend" not in detail and "nan" not in detail

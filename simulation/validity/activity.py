@@ -27,6 +27,15 @@ def _per_day(evidence: Evidence, per_resident_day: np.ndarray) -> tuple[float, f
     return mean, on_work, on_weekend
 
 
+def _days_text(spec: str, unit: str = "", **values: float) -> str:
+    """Return the means by kind of day as text, e.g. "weekdays 3.28, weekend days 3.75".
+
+    Keyword underscores become spaces; a kind of day the horizon does not have (a NaN mean) is left out.
+    """
+    return ", ".join(f"{name.replace('_', ' ')} {value:{spec}}{unit}" for name, value in values.items()
+                     if value == value)
+
+
 def _day_slots(evidence: Evidence, array: np.ndarray) -> np.ndarray:
     """Return a (slot, resident) array as (day, slot of day, resident)."""
     world = evidence.world
@@ -48,7 +57,7 @@ def trips_per_day(evidence: Evidence) -> Fact:
     counts = counts.reshape(days, m.n_residents)
     mean, on_work, on_weekend = _per_day(evidence, counts)
     return Fact("trips_per_day", FAMILY, "Trips per person per day", "3.1-3.4 (3 to 4)", "NHTS 2017; MiD 2017",
-                2.8, 4.0, mean, "trips", f"weekdays {on_work:.2f}, weekend days {on_weekend:.2f}")
+                2.8, 4.0, mean, "trips", _days_text(".2f", weekdays=on_work, weekend_days=on_weekend))
 
 
 def leaving_home_on_weekdays(evidence: Evidence) -> Fact:
@@ -63,7 +72,7 @@ def leaving_home_on_weekdays(evidence: Evidence) -> Fact:
     mobile = _day_slots(evidence, out).any(axis=1)
     mean, on_work, on_weekend = _per_day(evidence, mobile)
     return Fact("leaving_home_weekday", FAMILY, "Share of residents leaving home on a weekday", "about 0.85",
-                "MiD 2017", 0.80, 0.90, on_work, "share", f"all days {mean:.3f}, weekend days {on_weekend:.3f}")
+                "MiD 2017", 0.80, 0.90, on_work, "share", _days_text(".3f", all_days=mean, weekend_days=on_weekend))
 
 
 def time_at_home(evidence: Evidence) -> Fact:
@@ -77,7 +86,7 @@ def time_at_home(evidence: Evidence) -> Fact:
     home = _day_slots(evidence, world.activity == HOME).sum(axis=1) * world.slot_minutes / 60
     mean, on_work, on_weekend = _per_day(evidence, home)
     return Fact("time_at_home", FAMILY, "Hours a day at home", "about 16.5 h", "NHAPS", 15.5, 17.5, mean, "h",
-                f"weekdays {on_work:.1f} h, weekend days {on_weekend:.1f} h")
+                _days_text(".1f", " h", weekdays=on_work, weekend_days=on_weekend))
 
 
 def travel_time(evidence: Evidence) -> Fact:
@@ -92,7 +101,7 @@ def travel_time(evidence: Evidence) -> Fact:
     mean, on_work, on_weekend = _per_day(evidence, minutes)
     return Fact("travel_minutes", FAMILY, "Minutes a day travelling in the city", "60-80 min",
                 "Marchetti 1994; MiD 2017", None, None, mean, "min",
-                f"weekdays {on_work:.0f} min, weekend days {on_weekend:.0f} min", reported_only=True)
+                _days_text(".0f", " min", weekdays=on_work, weekend_days=on_weekend), reported_only=True)
 
 
 FACTS = (trips_per_day, leaving_home_on_weekdays, time_at_home, travel_time)
